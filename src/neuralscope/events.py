@@ -1,0 +1,208 @@
+"""The events that probes emit and everything else consumes.
+
+An event is ``{run_id, step, time, kind, payload}``. ``kind`` is one of a documented,
+enumerated set and decides the payload's type. Arrays travel as :class:`CompactArray`
+(shape + dtype + base64 bytes), never as Python reprs.
+
+Kinds and what consumers may do with them:
+
+=================  ==============================================  ===========
+kind               payload                                         bus policy
+=================  ==============================================  ===========
+``status``         run status changed (and why)                    never drop
+``metrics``        scalar metrics at a step (loss, accuracy, ...)  never drop
+``hyperparameters`` hyperparameter change (old -> new)             never drop
+``finding``        a Finding raised during the run                 never drop
+``layer_stats``    per-layer activation mean/std/dead fraction     coalesce
+``gradients``      per-parameter gradient norms                    coalesce
+``boundary``       decision-boundary grid                          coalesce
+=================  ==============================================  ===========
+
+"Coalesce" means a slow consumer only ever gets the newest one of that kind; the recorder
+still stores every one.
+"""
+
+from __future__ import annotations
+
+import base64
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from neuralscope.findings import Finding
+
+
+class EventKind(StrEnum):
+    STATUS = "status"
+    METRICS = "metrics"
+    HYPERPARAMETERS = "hyperparameters"
+    FINDING = "finding"
+    LAYER_STATS = "layer_stats"
+    GRADIENTS = "gradients"
+    BOUNDARY = "boundary"
+
+
+COALESCABLE_KINDS = frozenset({EventKind.LAYER_STATS, EventKind.GRADIENTS, EventKind.BOUNDARY})
+
+
+class RunStatus(StrEnum):
+    CREATED = "created"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    COMPLETED = "completed"
+    DIVERGED = "diverged"
+    FAILED = "failed"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in {RunStatus.STOPPED, RunStatus.COMPLETED, RunStatus.DIVERGED, RunStatus.FAILED}
+
+
+ArrayDType = Literal["uint8", "float16", "float32"]
+
+
+class CompactArray(BaseModel):
+    """A tensor on the wire: row-major bytes of ``dtype``, base64-encoded."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shape: list[int]
+    dtype: ArrayDType
+    data: str = Field(description="base64 of the row-major little-endian bytes")
+
+    @classmethod
+    def from_numpy(cls, array: np.ndarray, dtype: ArrayDType | None = None) -> CompactArray:
+        target = np.dtype(dtype or str(array.dtype)).newbyteorder("<")
+        raw = np.ascontiguousarray(array, dtype=target).tobytes()
+        return cls(shape=list(array.shape), dtype=target.name, data=base64.b64encode(raw).decode())  # type: ignore[arg-type]
+
+    def to_numpy(self) -> np.ndarray:
+        flat = np.frombuffer(base64.b64decode(self.data), dtype=np.dtype(self.dtype).newbyteorder("<"))
+        return flat.reshape(self.shape)
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class StatusPayload(_Payload):
+    status: RunStatus
+    reason: str | None = None
+
+
+class MetricsPayload(_Payload):
+    values: dict[str, float] = Field(
+        description="Scalar metrics by name, e.g. 'train/loss', 'val/accuracy'"
+    )
+
+
+class HyperparameterChange(_Payload):
+    name: str
+    old: float | int | str
+    new: float | int | str
+
+
+class HyperparametersPayload(_Payload):
+    changes: list[HyperparameterChange]
+
+
+class LayerStat(_Payload):
+    layer: str = Field(description="Qualified module name")
+    mean: float
+    std: float
+    dead_fraction: float = Field(description="Share of units whose output never exceeds 0 on the probe set")
+
+
+class LayerStatsPayload(_Payload):
+    probe: str = Field(description="Which samples were probed, e.g. 'validation (250 samples)'")
+    layers: list[LayerStat]
+
+
+class GradientNorm(_Payload):
+    parameter: str = Field(description="Qualified parameter name, e.g. 'dense1.weight'")
+    norm: float
+
+
+class GradientsPayload(_Payload):
+    norms: list[GradientNorm]
+
+
+class BoundaryPayload(_Payload):
+    """Model output on a ``resolution x resolution`` grid over the input plane.
+
+    ``values[i, j]`` is the output at ``x = x_range[0] + (j + 0.5) * dx`` and
+    ``y = y_range[1] - (i + 0.5) * dy`` (row 0 at the top, as on a canvas). For binary
+    classification it is P(class 1) scaled to 0..255.
+    """
+
+    resolution: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    values: CompactArray
+
+
+class _EventBase(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    step: int = Field(ge=0)
+    time: float = Field(description="Unix time in seconds")
+
+
+class StatusEvent(_EventBase):
+    kind: Literal[EventKind.STATUS] = EventKind.STATUS
+    payload: StatusPayload
+
+
+class MetricsEvent(_EventBase):
+    kind: Literal[EventKind.METRICS] = EventKind.METRICS
+    payload: MetricsPayload
+
+
+class HyperparametersEvent(_EventBase):
+    kind: Literal[EventKind.HYPERPARAMETERS] = EventKind.HYPERPARAMETERS
+    payload: HyperparametersPayload
+
+
+class FindingEvent(_EventBase):
+    kind: Literal[EventKind.FINDING] = EventKind.FINDING
+    payload: Finding
+
+
+class LayerStatsEvent(_EventBase):
+    kind: Literal[EventKind.LAYER_STATS] = EventKind.LAYER_STATS
+    payload: LayerStatsPayload
+
+
+class GradientsEvent(_EventBase):
+    kind: Literal[EventKind.GRADIENTS] = EventKind.GRADIENTS
+    payload: GradientsPayload
+
+
+class BoundaryEvent(_EventBase):
+    kind: Literal[EventKind.BOUNDARY] = EventKind.BOUNDARY
+    payload: BoundaryPayload
+
+
+Event = Annotated[
+    StatusEvent
+    | MetricsEvent
+    | HyperparametersEvent
+    | FindingEvent
+    | LayerStatsEvent
+    | GradientsEvent
+    | BoundaryEvent,
+    Field(discriminator="kind"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def parse_event(raw: str | bytes | dict[str, object]) -> Event:
+    """Validate a JSON string/bytes or a dict into the matching event type."""
+    if isinstance(raw, dict):
+        return EVENT_ADAPTER.validate_python(raw)
+    return EVENT_ADAPTER.validate_json(raw)
