@@ -1,0 +1,266 @@
+"""Live runs: a training Session driven on its own thread, its events recorded and broadcast.
+
+The server and the CLI's ``train`` both use :class:`RunManager`, so a run started from the
+page and one started headless go through exactly the same engine, probes and recorder.
+
+Control commands (start, pause, resume, stop, hyperparameter changes) are queued and applied
+by the run's own thread between two steps: the Session is never touched by two threads, and a
+busy training loop cannot starve a command waiting for a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Literal
+
+import torch
+
+from neuralscope.bus import EventBus
+from neuralscope.events import (
+    Event,
+    HyperparametersEvent,
+    HyperparametersPayload,
+    RunStatus,
+    StatusEvent,
+    StatusPayload,
+)
+from neuralscope.store import Recorder, RunRecord, Store
+from neuralscope.training import (
+    HyperparameterUpdate,
+    IllegalTransition,
+    ProbeConfig,
+    Session,
+    SessionConfig,
+    SessionProbes,
+)
+
+log = logging.getLogger(__name__)
+
+ControlAction = Literal["start", "pause", "resume", "stop", "set"]
+COMMAND_TIMEOUT_S = 10.0
+
+
+class TooManyLiveRuns(RuntimeError):
+    """Refused: the configured number of concurrently live runs is reached."""
+
+
+@dataclass(frozen=True)
+class _Command:
+    action: ControlAction
+    update: HyperparameterUpdate | None
+    reply: Future[RunStatus]
+
+
+class LiveRun:
+    """One Session, the thread that trains it, and the queue of commands for it."""
+
+    def __init__(
+        self,
+        run_id: str,
+        session: Session,
+        probes: SessionProbes,
+        emit: Callable[[Sequence[Event]], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.run_id = run_id
+        self.session = session
+        self._probes = probes
+        self._emit = emit
+        self._clock = clock
+        self._commands: queue.SimpleQueue[_Command] = queue.SimpleQueue()
+        self._wakeup = threading.Event()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._main, name=f"run-{run_id[:8]}", daemon=True)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def launch(self) -> None:
+        self._emit(self._probes.snapshot())
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the run's thread has finished; True if it has."""
+        return self._done.wait(timeout)
+
+    def control(self, action: ControlAction, update: HyperparameterUpdate | None = None) -> RunStatus:
+        """Apply a command between two steps and return the status after it.
+
+        Raises IllegalTransition when the action is not allowed in the current status.
+        """
+        command = _Command(action, update, Future())
+        self._commands.put(command)
+        self._wakeup.set()
+        deadline = time.monotonic() + COMMAND_TIMEOUT_S
+        while True:
+            try:
+                return command.reply.result(timeout=0.05)
+            except TimeoutError:
+                if self.done:  # the thread is gone: nobody else touches the Session now
+                    self._drain_commands()
+                elif time.monotonic() > deadline:
+                    raise
+
+    def _status_event(self, status: RunStatus, reason: str | None = None) -> StatusEvent:
+        return StatusEvent(
+            run_id=self.run_id,
+            step=self.session.global_step,
+            time=self._clock(),
+            payload=StatusPayload(status=status, reason=reason),
+        )
+
+    def _apply(self, command: _Command) -> RunStatus:
+        session = self.session
+        events: list[Event] = []
+        if command.action == "set":
+            changes = session.set_hyperparameters(command.update or HyperparameterUpdate())
+            if changes:
+                events.append(
+                    HyperparametersEvent(
+                        run_id=self.run_id,
+                        step=session.global_step,
+                        time=self._clock(),
+                        payload=HyperparametersPayload(changes=changes),
+                    )
+                )
+        else:
+            getattr(session, command.action)()
+            events.append(self._status_event(session.status))
+            if command.action in ("pause", "stop"):
+                events.extend(self._probes.snapshot())
+        self._emit(events)
+        return session.status
+
+    def _drain_commands(self) -> None:
+        while True:
+            try:
+                command = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                command.reply.set_result(self._apply(command))
+            except Exception as exc:  # handed to the caller, who turns it into an HTTP error
+                command.reply.set_exception(exc)
+
+    def _main(self) -> None:
+        torch.set_num_threads(1)  # tiny nets: one thread is as fast, and never oversubscribes
+        try:
+            while True:
+                self._drain_commands()
+                status = self.session.status
+                if status.is_terminal:
+                    break
+                if status is not RunStatus.RUNNING:
+                    self._wakeup.wait(timeout=1.0)
+                    self._wakeup.clear()
+                    continue
+                result = self.session.step()
+                events = self._probes.after_step(result)
+                if events:
+                    self._emit(events)
+        except Exception as exc:
+            log.exception("run %s failed", self.run_id)
+            self._emit([self._status_event(RunStatus.FAILED, f"{type(exc).__name__}: {exc}")])
+        finally:
+            self._done.set()
+            self._drain_commands()
+
+
+class RunManager:
+    """Creates runs, keeps the live ones, and routes their events to the store and the bus."""
+
+    def __init__(
+        self,
+        store: Store,
+        recorder: Recorder,
+        bus: EventBus,
+        *,
+        device: str = "cpu",
+        probe_config: ProbeConfig | None = None,
+        max_live: int = 8,
+    ) -> None:
+        self.store = store
+        self.recorder = recorder
+        self.bus = bus
+        self._device = device
+        self._probe_config = probe_config or ProbeConfig()
+        self._max_live = max_live
+        self._lock = threading.Lock()
+        self._live: dict[str, LiveRun] = {}
+
+    def _emit(self, events: Sequence[Event]) -> None:
+        self.recorder.record_many(events)
+        for event in events:
+            self.bus.publish(event)
+
+    def create(self, config: SessionConfig, *, name: str | None = None, start: bool = False) -> RunRecord:
+        """Store a new Playground run, build its Session and (optionally) start training."""
+        with self._lock:
+            self._live = {k: v for k, v in self._live.items() if not v.done}
+            if len(self._live) >= self._max_live:
+                raise TooManyLiveRuns(
+                    f"{self._max_live} runs are already live; stop or pause one before starting another"
+                )
+        session = Session(config, device=self._device)
+        record = self.store.runs.create(
+            name=name or default_run_name(config),
+            kind="playground",
+            config=config.model_dump(mode="json"),
+        )
+        live = LiveRun(record.id, session, SessionProbes(session, record.id, self._probe_config), self._emit)
+        with self._lock:
+            self._live[record.id] = live
+        live.launch()
+        if start:
+            live.control("start")
+        self.recorder.flush()
+        return self.store.runs.get(record.id)
+
+    def live(self, run_id: str) -> LiveRun | None:
+        with self._lock:
+            return self._live.get(run_id)
+
+    def live_count(self) -> int:
+        with self._lock:
+            return sum(1 for run in self._live.values() if not run.done)
+
+    def control(
+        self, run_id: str, action: ControlAction, update: HyperparameterUpdate | None = None
+    ) -> RunRecord:
+        """Apply ``action`` to a live run; IllegalTransition if the run is not live or refuses."""
+        live = self.live(run_id)
+        if live is None:
+            record = self.store.runs.get(run_id)  # raises RunNotFound
+            raise IllegalTransition(
+                f"run {run_id} is {record.status.value} and no longer live; it cannot {action}"
+            )
+        live.control(action, update)
+        self.recorder.flush()
+        return self.store.runs.get(run_id)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop every live run (recording why) and wait for their threads."""
+        with self._lock:
+            runs = list(self._live.values())
+        for live in runs:
+            if not live.done:
+                try:
+                    live.control("stop")
+                except (IllegalTransition, TimeoutError):
+                    pass
+        for live in runs:
+            live.wait(timeout)
+        self.recorder.flush()
+
+
+def default_run_name(config: SessionConfig) -> str:
+    widths = "-".join(str(layer.units) for layer in config.spec.layers) or "linear"
+    activation = config.spec.layers[0].activation if config.spec.layers else ""
+    return f"{config.data.dataset} {widths} {activation}".strip()

@@ -1,0 +1,68 @@
+"""The app factory: ``create_app(settings)`` wires store, recorder, bus and runs to the routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from neuralscope import __version__
+from neuralscope.bus import EventBus
+from neuralscope.config import Settings
+from neuralscope.runner import RunManager
+from neuralscope.server import ws
+from neuralscope.server.deps import Services
+from neuralscope.server.errors import install_error_handlers
+from neuralscope.server.routers import meta, runs
+from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
+from neuralscope.server.static import mount_web_app
+from neuralscope.store import Recorder, Store
+
+log = logging.getLogger(__name__)
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the ASGI app; services open in its lifespan (so tests get a fresh database each)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store(settings.db_url, settings.artifacts_dir)
+        interrupted = store.runs.mark_interrupted()
+        if interrupted:
+            log.warning("%d run(s) were interrupted by a previous shutdown and are marked failed", interrupted)
+        recorder = Recorder(store)
+        bus = EventBus()
+        manager = RunManager(store, recorder, bus, device=settings.resolve_device())
+        app.state.services = Services(settings, store, recorder, bus, manager)
+        try:
+            yield
+        finally:
+            manager.shutdown()
+            recorder.close()
+            store.close()
+
+    app = FastAPI(
+        title="neuralscope",
+        version=__version__,
+        description="See inside neural networks while they train.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+    )
+    install_error_handlers(app)
+    app.include_router(meta.router)
+    app.include_router(runs.router)
+    app.include_router(ws.router)
+    mount_web_app(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    token = settings.token_value()
+    if token:
+        app.add_middleware(TokenMiddleware, token=token)
+    return app

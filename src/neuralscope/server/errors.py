@@ -1,0 +1,77 @@
+"""Every error leaves the API as ``{"error": {"code", "message"}}`` with the right status."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from neuralscope.runner import TooManyLiveRuns
+from neuralscope.server.schemas import ErrorDetail, ErrorResponse
+from neuralscope.store import RunNotFound
+from neuralscope.training import IllegalTransition
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    body = ErrorResponse(error=ErrorDetail(code=code, message=message))
+    return JSONResponse(status_code=status, content=body.model_dump())
+
+
+def _field_path(loc: tuple[object, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "request"
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    messages = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":
+            messages.append("the request body is not valid JSON")
+        else:
+            messages.append(f"{_field_path(loc)}: {err.get('msg', 'invalid')}")
+    return "; ".join(messages)
+
+
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+                409: "conflict", 413: "too_large", 422: "invalid", 429: "too_many"}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def api_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.code, exc.message)
+
+    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(422, "invalid", _validation_message(exc))
+
+    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = STATUS_CODES.get(exc.status_code, "error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    async def not_found(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(404, "not_found", f"no run with id {exc.args[0]!s}")
+
+    async def conflict(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(409, "conflict", str(exc))
+
+    async def too_many(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(429, "too_many", str(exc))
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RunNotFound, not_found)
+    app.add_exception_handler(IllegalTransition, conflict)
+    app.add_exception_handler(TooManyLiveRuns, too_many)

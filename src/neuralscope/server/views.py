@@ -1,0 +1,61 @@
+"""Translate store records and live state into API models (shared by REST and WebSocket)."""
+
+from __future__ import annotations
+
+import math
+
+from neuralscope.events import EventKind
+from neuralscope.server.deps import Services
+from neuralscope.server.schemas import LiveSnapshot, RunOut, Series
+from neuralscope.store import RunRecord
+from neuralscope.training import SessionConfig
+
+MARKER_KINDS = [EventKind.STATUS, EventKind.HYPERPARAMETERS, EventKind.FINDING]
+LIVE_FRAME_KINDS = [EventKind.BOUNDARY, EventKind.LAYER_STATS, EventKind.GRADIENTS]
+CURVE_PREFIXES = ("train/", "val/")
+
+
+def run_out(record: RunRecord, services: Services) -> RunOut:
+    live = services.runs.live(record.id)
+    return RunOut(
+        id=record.id,
+        name=record.name,
+        kind=record.kind,
+        status=record.status,
+        config=SessionConfig.model_validate(record.config),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        started_at=record.started_at,
+        finished_at=record.finished_at,
+        last_step=record.last_step,
+        summary=record.summary,
+        error=record.error,
+        live=live is not None and not live.done,
+    )
+
+
+def finite_or_none(values: list[float]) -> list[float | None]:
+    return [v if math.isfinite(v) else None for v in values]
+
+
+def series_out(
+    services: Services, run_id: str, names: list[str] | None, max_points: int | None
+) -> dict[str, Series]:
+    raw = services.store.metrics.series(run_id, names, max_points=max_points)
+    return {n: Series(steps=s.steps, values=finite_or_none(s.values)) for n, s in raw.items()}
+
+
+def live_snapshot(services: Services, run_id: str, max_points: int = 2000) -> LiveSnapshot:
+    """Everything needed to draw a run from scratch, as of now."""
+    services.recorder.flush()
+    record = services.store.runs.get(run_id)
+    curve_names = [n for n in services.store.metrics.names(run_id) if n.startswith(CURVE_PREFIXES)]
+    latest = [
+        e for kind in LIVE_FRAME_KINDS if (e := services.store.snapshots.latest(run_id, kind)) is not None
+    ]
+    return LiveSnapshot(
+        run=run_out(record, services),
+        series=series_out(services, run_id, curve_names, max_points),
+        markers=services.store.events.list(run_id, kinds=MARKER_KINDS),
+        latest=latest,
+    )

@@ -1,0 +1,63 @@
+"""``/ws/runs/{id}``: live events of one run.
+
+The first message is a :class:`LiveSnapshot` (so late joiners draw the whole run); every later
+message is an :class:`EventMessage` batch. Messages are paced to at most ``MAX_MESSAGES_PER_S``:
+between two sends the bus coalesces frames, so a slow browser gets fewer, fresher frames and
+training never waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+
+from neuralscope.bus import SubscriptionClosed
+from neuralscope.server.deps import WsServicesDep
+from neuralscope.server.schemas import EventMessage
+from neuralscope.server.views import live_snapshot
+from neuralscope.store import RunNotFound
+
+MAX_MESSAGES_PER_S = 30
+router = APIRouter()
+
+
+async def _wait_for_disconnect(websocket: WebSocket) -> None:
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+
+
+@router.websocket("/ws/runs/{run_id}")
+async def stream_run(websocket: WebSocket, run_id: str, services: WsServicesDep) -> None:
+    offered = [p for p in websocket.scope.get("subprotocols", []) if p.startswith("bearer.")]
+    try:
+        await run_in_threadpool(services.store.runs.get, run_id)
+    except RunNotFound:
+        await websocket.close(code=4404, reason=f"no run with id {run_id}")
+        return
+    await websocket.accept(subprotocol=offered[0] if offered else None)
+    subscription = services.bus.subscribe(run_id)  # before the snapshot, so nothing falls between
+    disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
+    try:
+        snapshot = await run_in_threadpool(live_snapshot, services, run_id)
+        await websocket.send_text(snapshot.model_dump_json())
+        while not disconnected.done():
+            batch_task = asyncio.create_task(subscription.next_batch())
+            done, _ = await asyncio.wait({batch_task, disconnected}, return_when=asyncio.FIRST_COMPLETED)
+            if batch_task not in done:
+                batch_task.cancel()
+                break
+            await websocket.send_text(EventMessage(events=batch_task.result()).model_dump_json())
+            await asyncio.sleep(1 / MAX_MESSAGES_PER_S)
+    except SubscriptionClosed as exc:
+        await websocket.close(code=1013, reason=str(exc))
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the viewer went away mid-send
+    finally:
+        services.bus.unsubscribe(subscription)
+        disconnected.cancel()

@@ -1,0 +1,66 @@
+"""Token on every REST and WebSocket route when configured; body size limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from neuralscope.config import Settings
+from neuralscope.server import create_app
+from tests.server.conftest import small_run
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> TestClient:
+    return TestClient(create_app(Settings(home=tmp_path, token="s3cret-token", max_body_bytes=4096)))
+
+
+def test_every_api_route_needs_the_token(guarded: TestClient) -> None:
+    with guarded as client:
+        schema = client.get("/openapi.json")  # documentation stays readable
+        assert schema.status_code == 200
+        for path, methods in schema.json()["paths"].items():
+            concrete = path.replace("{run_id}", "x")
+            for method in methods:
+                response = client.request(method.upper(), concrete)
+                assert response.status_code == 401, f"{method} {path}"
+                assert response.json()["error"]["code"] == "unauthorized"
+        wrong = client.get("/api/health", headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        ok = client.get("/api/health", headers={"Authorization": "Bearer s3cret-token"})
+        assert ok.status_code == 200
+
+
+def test_websocket_needs_the_token(guarded: TestClient) -> None:
+    auth = {"Authorization": "Bearer s3cret-token"}
+    with guarded as client:
+        run = client.post("/api/runs", json=small_run(start=False), headers=auth).json()
+        with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/ws/runs/{run['id']}") as ws:
+            ws.receive_json()
+        with client.websocket_connect(f"/ws/runs/{run['id']}?token=s3cret-token") as ws:
+            assert ws.receive_json()["type"] == "snapshot"
+        with client.websocket_connect(f"/ws/runs/{run['id']}", subprotocols=["bearer.s3cret-token"]) as ws:
+            assert ws.receive_json()["type"] == "snapshot"
+
+
+def test_oversized_body_is_413_and_nothing_is_created(guarded: TestClient) -> None:
+    auth = {"Authorization": "Bearer s3cret-token"}
+    with guarded as client:
+        body = small_run(name="x" * 10_000)
+        response = client.post("/api/runs", json=body, headers=auth)
+        assert response.status_code == 413
+        assert "limit" in response.json()["error"]["message"]
+        streamed = client.post(
+            "/api/runs",
+            content=iter([b"{", b" " * 5000, b"}"]),  # no Content-Length: counted while read
+            headers={**auth, "content-type": "application/json"},
+        )
+        assert streamed.status_code == 413
+        assert client.get("/api/runs", headers=auth).json()["total"] == 0
+
+
+def test_no_token_needed_on_loopback_without_one(client: TestClient) -> None:
+    assert client.get("/api/runs").status_code == 200

@@ -1,0 +1,51 @@
+"""WebSocket streaming: snapshot first, then live event batches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from tests.server.conftest import small_run, wait_for
+
+
+def test_viewer_gets_snapshot_then_live_events(client: TestClient) -> None:
+    run = client.post("/api/runs", json=small_run(start=False, config={**small_run()["config"], "max_steps": 3000})).json()
+    with client.websocket_connect(f"/ws/runs/{run['id']}") as ws:
+        first = ws.receive_json()
+        assert first["type"] == "snapshot"
+        assert first["run"]["status"] == "created"
+        assert any(e["kind"] == "boundary" for e in first["latest"])  # step-0 picture
+
+        client.post(f"/api/runs/{run['id']}/control", json={"action": "start"})
+        kinds: set[str] = set()
+        metric_steps: list[int] = []
+        while len(metric_steps) < 5 or "boundary" not in kinds:
+            message: dict[str, Any] = ws.receive_json()
+            assert message["type"] == "events"
+            for event in message["events"]:
+                kinds.add(event["kind"])
+                if event["kind"] == "metrics":
+                    metric_steps.append(event["step"])
+        assert metric_steps == sorted(metric_steps)  # scalars arrive in order
+        assert "status" in kinds
+    client.post(f"/api/runs/{run['id']}/control", json={"action": "stop"})
+
+
+def test_late_joiner_sees_the_whole_history(client: TestClient) -> None:
+    run = client.post("/api/runs", json=small_run()).json()
+    wait_for(client, run["id"], lambda r: r["status"] == "completed")
+    with client.websocket_connect(f"/ws/runs/{run['id']}") as ws:
+        snapshot = ws.receive_json()
+    loss = snapshot["series"]["train/loss"]
+    assert loss["steps"][-1] == 200
+    assert len(loss["steps"]) == 20  # every 10th step
+    assert [m["payload"]["status"] for m in snapshot["markers"] if m["kind"] == "status"][-1] == "completed"
+
+
+def test_unknown_run_closes_the_socket(client: TestClient) -> None:
+    with pytest.raises(WebSocketDisconnect) as excinfo, client.websocket_connect("/ws/runs/nope") as ws:
+        ws.receive_json()
+    assert excinfo.value.code == 4404
