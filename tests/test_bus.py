@@ -20,13 +20,20 @@ from neuralscope.events import (
 
 
 def metrics(step: int, run_id: str = "r") -> MetricsEvent:
-    return MetricsEvent(run_id=run_id, step=step, time=0.0, payload=MetricsPayload(values={"train/loss": 1.0 / (step + 1)}))
+    return MetricsEvent(
+        run_id=run_id,
+        step=step,
+        time=0.0,
+        payload=MetricsPayload(values={"train/loss": 1.0 / (step + 1)}),
+    )
 
 
 def boundary(step: int) -> BoundaryEvent:
     grid = CompactArray.from_numpy(np.full((2, 2), step % 256, dtype=np.uint8))
     return BoundaryEvent(
-        run_id="r", step=step, time=0.0,
+        run_id="r",
+        step=step,
+        time=0.0,
         payload=BoundaryPayload(resolution=2, x_range=(-6, 6), y_range=(-6, 6), values=grid),
     )
 
@@ -80,7 +87,9 @@ def test_waiting_viewer_wakes_on_publish_from_another_thread() -> None:
         bus = EventBus()
         sub = bus.subscribe("r")
         loop = asyncio.get_running_loop()
-        loop.call_later(0.05, lambda: threading.Thread(target=bus.publish, args=(metrics(7),)).start())
+        loop.call_later(
+            0.05, lambda: threading.Thread(target=bus.publish, args=(metrics(7),)).start()
+        )
         batch = await asyncio.wait_for(sub.next_batch(), timeout=5)
         bus.unsubscribe(sub)
         assert bus.subscriber_count("r") == 0

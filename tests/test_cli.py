@@ -18,8 +18,28 @@ def test_train_json_then_runs_list(tmp_path: Path) -> None:
     home = str(tmp_path)
     result = runner.invoke(
         app,
-        ["train", "--dataset", "circle", "--hidden", "6", "--activation", "tanh", "--optimizer", "adam",
-         "--lr", "0.03", "--batch-size", "10", "--steps", "300", "--seed", "2", "--json", "--home", home],
+        [
+            "train",
+            "--dataset",
+            "circle",
+            "--hidden",
+            "6",
+            "--activation",
+            "tanh",
+            "--optimizer",
+            "adam",
+            "--lr",
+            "0.03",
+            "--batch-size",
+            "10",
+            "--steps",
+            "300",
+            "--seed",
+            "2",
+            "--json",
+            "--home",
+            home,
+        ],
     )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
@@ -40,7 +60,18 @@ def test_train_json_then_runs_list(tmp_path: Path) -> None:
 
 
 def test_train_is_reproducible_by_seed(tmp_path: Path) -> None:
-    args = ["train", "--dataset", "xor", "--steps", "100", "--seed", "5", "--json", "--home", str(tmp_path)]
+    args = [
+        "train",
+        "--dataset",
+        "xor",
+        "--steps",
+        "100",
+        "--seed",
+        "5",
+        "--json",
+        "--home",
+        str(tmp_path),
+    ]
     first = json.loads(runner.invoke(app, args).stdout)["final"]
     second = json.loads(runner.invoke(app, args).stdout)["final"]
     assert first == second
@@ -54,8 +85,19 @@ def test_bad_hidden_flag_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_serve_refuses_public_bind_without_token(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "neuralscope.cli", "serve", "--host", "0.0.0.0", "--home", str(tmp_path)],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "neuralscope.cli",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--home",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "without a token" in result.stderr

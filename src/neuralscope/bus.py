@@ -14,6 +14,7 @@ Each subscriber owns a bounded mailbox with two compartments:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections import defaultdict, deque
 
@@ -62,10 +63,9 @@ class Subscription:
         self._wake()
 
     def _wake(self) -> None:
-        try:
+        # A closed loop means nobody is listening any more.
+        with contextlib.suppress(RuntimeError):
             self._loop.call_soon_threadsafe(self._ready.set)
-        except RuntimeError:  # the loop is closed: nobody is listening any more
-            pass
 
     def drain(self) -> list[Event]:
         """Everything pending: queued scalars in order, then the newest coalesced frames."""

@@ -6,11 +6,9 @@ stdout. Errors go to stderr with a non-zero exit code.
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -25,7 +23,7 @@ from neuralscope.data import DataConfig, DatasetName
 from neuralscope.events import RunStatus
 from neuralscope.nets import Activation, NetSpec
 from neuralscope.runner import RunManager
-from neuralscope.store import Recorder, RunRecord, Store, StoreUnavailable
+from neuralscope.store import Recorder, RunRecord, Store, StoreUnavailable, mask_url
 from neuralscope.training import Hyperparameters, OptimizerName, SessionConfig
 
 app = typer.Typer(help="See inside neural networks while they train.", no_args_is_help=True)
@@ -34,8 +32,12 @@ app.add_typer(runs_app, name="runs")
 
 err = Console(stderr=True)
 
-HomeOpt = Annotated[Path | None, typer.Option("--home", help="Data directory [env NEURALSCOPE_HOME]")]
-DbOpt = Annotated[str | None, typer.Option("--db", help="SQLAlchemy database URL [env NEURALSCOPE_DATABASE_URL]")]
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", help="Data directory [env NEURALSCOPE_HOME]")
+]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy database URL [env NEURALSCOPE_DATABASE_URL]")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout")]
 
 
@@ -46,7 +48,7 @@ def _settings(**overrides: Any) -> Settings:
         _fail(f"invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}")
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+def _fail(message: str, code: int = 2) -> NoReturn:
     err.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
 
@@ -74,7 +76,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port [default 8765]")] = None,
     home: HomeOpt = None,
     db: DbOpt = None,
-    token: Annotated[str | None, typer.Option(help="Bearer token clients must send [env NEURALSCOPE_TOKEN]")] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Bearer token clients must send [env NEURALSCOPE_TOKEN]")
+    ] = None,
     demo: Annotated[bool, typer.Option(help="Seed demo runs into an empty database")] = False,
 ) -> None:
     """Serve the API and the web app."""
@@ -85,8 +89,9 @@ def serve(
     settings = _settings(host=host, port=port, home=home, database_url=db, token=token)
     if not settings.is_loopback and not settings.token_value():
         _fail(
-            f"refusing to listen on {settings.host} without a token: anyone on the network could "
-            "start training and read your runs. Pass --token (or set NEURALSCOPE_TOKEN), or bind 127.0.0.1."
+            f"refusing to listen on {settings.host} without a token: anyone on the network "
+            "could start training and read your runs. Pass --token (or set NEURALSCOPE_TOKEN), "
+            "or bind 127.0.0.1."
         )
     if demo:
         store = _open_store(settings)
@@ -95,7 +100,10 @@ def serve(
         store.close()
         if added:
             err.print(f"seeded {added} demo runs")
-    err.print(f"neuralscope {__version__} on [bold]http://{settings.host}:{settings.port}[/] (database: {settings.db_url})")
+    err.print(
+        f"neuralscope {__version__} on [bold]http://{settings.host}:{settings.port}[/] "
+        f"(database: {mask_url(settings.db_url)})"
+    )
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
 
 
@@ -133,7 +141,9 @@ def _parse_hidden(text: str) -> list[int]:
 def train(
     dataset: Annotated[DatasetName, typer.Option(help="2-D dataset")] = "spirals",
     hidden: Annotated[str, typer.Option(help="Hidden layer widths, e.g. 8,8")] = "8,8",
-    activation: Annotated[Activation, typer.Option(help="Activation of the hidden layers")] = "tanh",
+    activation: Annotated[
+        Activation, typer.Option(help="Activation of the hidden layers")
+    ] = "tanh",
     optimizer: Annotated[OptimizerName, typer.Option(help="Optimizer")] = "adam",
     lr: Annotated[float, typer.Option(help="Learning rate")] = 0.03,
     batch_size: Annotated[int, typer.Option(help="Batch size")] = 10,
@@ -151,7 +161,9 @@ def train(
         config = SessionConfig(
             spec=NetSpec.mlp(_parse_hidden(hidden), activation),
             data=DataConfig(dataset=dataset, noise=noise),
-            hyperparameters=Hyperparameters(optimizer=optimizer, learning_rate=lr, batch_size=batch_size),
+            hyperparameters=Hyperparameters(
+                optimizer=optimizer, learning_rate=lr, batch_size=batch_size
+            ),
             seed=seed,
             max_steps=steps,
         )
@@ -164,8 +176,13 @@ def train(
         record = manager.create(config, name=name, start=True)
         live = manager.live(record.id)
         assert live is not None
-        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("loss {task.fields[loss]}"), TimeRemainingColumn())
+        columns = (
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]}"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=err, disable=as_json or not err.is_terminal) as progress:
             task = progress.add_task(f"training {record.name}", total=steps, loss="-")
             try:
@@ -182,7 +199,12 @@ def train(
         run_id=record.id,
         status=session.status,
         steps=session.global_step,
-        final=FinalMetrics(train_loss=tr.loss, val_loss=va.loss, train_accuracy=tr.accuracy, val_accuracy=va.accuracy),
+        final=FinalMetrics(
+            train_loss=tr.loss,
+            val_loss=va.loss,
+            train_accuracy=tr.accuracy,
+            val_accuracy=va.accuracy,
+        ),
     )
     store.close()
     if as_json:
@@ -225,8 +247,15 @@ class RunList(BaseModel):
 
 
 def _item(r: RunRecord) -> RunListItem:
-    return RunListItem(id=r.id, name=r.name, kind=r.kind, status=r.status, last_step=r.last_step,
-                       created_at=r.created_at.isoformat(), summary=r.summary)
+    return RunListItem(
+        id=r.id,
+        name=r.name,
+        kind=r.kind,
+        status=r.status,
+        last_step=r.last_step,
+        created_at=r.created_at.isoformat(),
+        summary=r.summary,
+    )
 
 
 @runs_app.command("list")
@@ -245,16 +274,29 @@ def runs_list(
         _print_json(result)
         return
     if not result.items:
-        err.print("no runs yet: start one with `neuralscope train` or from the web app (`neuralscope serve`)")
+        err.print(
+            "no runs yet: start one with `neuralscope train` "
+            "or from the web app (`neuralscope serve`)"
+        )
         return
     table = Table(title=f"{len(result.items)} of {result.total} runs")
     for col in ("id", "name", "status", "steps", "val loss", "val acc", "created"):
-        table.add_column(col, justify="right" if col in ("steps", "val loss", "val acc") else "left")
+        table.add_column(
+            col,
+            justify="right" if col in ("steps", "val loss", "val acc") else "left",
+            no_wrap=col in ("id", "status", "steps"),
+        )
     for item in result.items:
         vl, va = item.summary.get("val/loss"), item.summary.get("val/accuracy")
-        table.add_row(item.id[:12], item.name, item.status.value, str(item.last_step),
-                      "-" if vl is None else f"{vl:.4f}", "-" if va is None else f"{va:.1%}",
-                      item.created_at[:19].replace("T", " "))
+        table.add_row(
+            item.id[:12],
+            item.name,
+            item.status.value,
+            str(item.last_step),
+            "-" if vl is None else f"{vl:.4f}",
+            "-" if va is None else f"{va:.1%}",
+            item.created_at[:19].replace("T", " "),
+        )
     Console().print(table)
 
 

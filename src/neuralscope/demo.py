@@ -7,6 +7,7 @@ from neuralscope.nets import NetSpec
 from neuralscope.runner import RunManager
 from neuralscope.training import Hyperparameters, SessionConfig
 
+
 def demo_configs() -> list[SessionConfig]:
     return [
         SessionConfig(

@@ -58,7 +58,12 @@ class RunStatus(StrEnum):
 
     @property
     def is_terminal(self) -> bool:
-        return self in {RunStatus.STOPPED, RunStatus.COMPLETED, RunStatus.DIVERGED, RunStatus.FAILED}
+        return self in {
+            RunStatus.STOPPED,
+            RunStatus.COMPLETED,
+            RunStatus.DIVERGED,
+            RunStatus.FAILED,
+        }
 
 
 ArrayDType = Literal["uint8", "float16", "float32"]
@@ -77,10 +82,12 @@ class CompactArray(BaseModel):
     def from_numpy(cls, array: np.ndarray, dtype: ArrayDType | None = None) -> CompactArray:
         target = np.dtype(dtype or str(array.dtype)).newbyteorder("<")
         raw = np.ascontiguousarray(array, dtype=target).tobytes()
-        return cls(shape=list(array.shape), dtype=target.name, data=base64.b64encode(raw).decode())  # type: ignore[arg-type]
+        return cls(shape=list(array.shape), dtype=target.name, data=base64.b64encode(raw).decode())
 
     def to_numpy(self) -> np.ndarray:
-        flat = np.frombuffer(base64.b64decode(self.data), dtype=np.dtype(self.dtype).newbyteorder("<"))
+        flat = np.frombuffer(
+            base64.b64decode(self.data), dtype=np.dtype(self.dtype).newbyteorder("<")
+        )
         return flat.reshape(self.shape)
 
 
@@ -113,7 +120,9 @@ class LayerStat(_Payload):
     layer: str = Field(description="Qualified module name")
     mean: float
     std: float
-    dead_fraction: float = Field(description="Share of units whose output never exceeds 0 on the probe set")
+    dead_fraction: float = Field(
+        description="Share of units whose output never exceeds 0 on the probe set"
+    )
 
 
 class LayerStatsPayload(_Payload):

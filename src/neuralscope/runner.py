@@ -10,6 +10,7 @@ busy training loop cannot starve a command waiting for a lock.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -90,7 +91,9 @@ class LiveRun:
         """Block until the run's thread has finished; True if it has."""
         return self._done.wait(timeout)
 
-    def control(self, action: ControlAction, update: HyperparameterUpdate | None = None) -> RunStatus:
+    def control(
+        self, action: ControlAction, update: HyperparameterUpdate | None = None
+    ) -> RunStatus:
         """Apply a command between two steps and return the status after it.
 
         Raises IllegalTransition when the action is not allowed in the current status.
@@ -200,13 +203,15 @@ class RunManager:
         for event in events:
             self.bus.publish(event)
 
-    def create(self, config: SessionConfig, *, name: str | None = None, start: bool = False) -> RunRecord:
+    def create(
+        self, config: SessionConfig, *, name: str | None = None, start: bool = False
+    ) -> RunRecord:
         """Store a new Playground run, build its Session and (optionally) start training."""
         with self._lock:
             self._live = {k: v for k, v in self._live.items() if not v.done}
             if len(self._live) >= self._max_live:
                 raise TooManyLiveRuns(
-                    f"{self._max_live} runs are already live; stop or pause one before starting another"
+                    f"{self._max_live} runs are already live; stop one before starting another"
                 )
         session = Session(config, device=self._device)
         record = self.store.runs.create(
@@ -214,7 +219,9 @@ class RunManager:
             kind="playground",
             config=config.model_dump(mode="json"),
         )
-        live = LiveRun(record.id, session, SessionProbes(session, record.id, self._probe_config), self._emit)
+        live = LiveRun(
+            record.id, session, SessionProbes(session, record.id, self._probe_config), self._emit
+        )
         with self._lock:
             self._live[record.id] = live
         live.launch()
@@ -251,10 +258,8 @@ class RunManager:
             runs = list(self._live.values())
         for live in runs:
             if not live.done:
-                try:
+                with contextlib.suppress(IllegalTransition, TimeoutError):
                     live.control("stop")
-                except (IllegalTransition, TimeoutError):
-                    pass
         for live in runs:
             live.wait(timeout)
         self.recorder.flush()

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-
-from tests.server.conftest import small_run, wait_for
+from tests.server.helpers import small_run, wait_for
 
 
 def test_health_reports_the_database(client: TestClient) -> None:
@@ -50,17 +49,24 @@ def test_pause_set_resume_marks_the_change(client: TestClient) -> None:
         json={"action": "set", "hyperparameters": {"optimizer": "sgd", "learning_rate": 0.1}},
     )
     assert changed.status_code == 200
-    events = client.get(f"/api/runs/{run['id']}/events", params={"kinds": ["hyperparameters"]}).json()
+    events = client.get(
+        f"/api/runs/{run['id']}/events", params={"kinds": ["hyperparameters"]}
+    ).json()
     (event,) = events["events"]
     changes = {c["name"]: (c["old"], c["new"]) for c in event["payload"]["changes"]}
     assert changes == {"optimizer": ("adam", "sgd"), "learning_rate": (0.03, 0.1)}
     assert event["step"] == step_at_pause
 
-    assert client.post(f"/api/runs/{run['id']}/control", json={"action": "resume"}).json()["status"] == "running"
+    assert (
+        client.post(f"/api/runs/{run['id']}/control", json={"action": "resume"}).json()["status"]
+        == "running"
+    )
     wait_for(client, run["id"], lambda r: r["status"] == "completed")
     statuses = [
         e["payload"]["status"]
-        for e in client.get(f"/api/runs/{run['id']}/events", params={"kinds": ["status"]}).json()["events"]
+        for e in client.get(f"/api/runs/{run['id']}/events", params={"kinds": ["status"]}).json()[
+            "events"
+        ]
     ]
     assert statuses[:3] == ["running", "paused", "running"]
     assert statuses[-1] == "completed"
@@ -110,7 +116,9 @@ def test_set_without_hyperparameters_is_422(client: TestClient) -> None:
 
 
 def test_malformed_json_is_a_json_error(client: TestClient) -> None:
-    response = client.post("/api/runs", content=b"{not json", headers={"content-type": "application/json"})
+    response = client.post(
+        "/api/runs", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert "JSON" in response.json()["error"]["message"]
 
@@ -145,6 +153,14 @@ def test_every_route_has_a_stable_operation_id_and_response_model(client: TestCl
         for method, op in methods.items():
             ids.append(op["operationId"])
             ok = op["responses"].get("200") or op["responses"].get("201")
-            assert ok and "content" in ok, f"{method} {path} has no typed success response"
+            assert ok, f"{method} {path} has no success response"
+            assert "content" in ok, f"{method} {path} has no typed success response"
     assert len(ids) == len(set(ids))
-    assert {"create_run", "list_runs", "get_run", "control_run", "get_run_metrics", "get_health"} <= set(ids)
+    assert {
+        "create_run",
+        "list_runs",
+        "get_run",
+        "control_run",
+        "get_run_metrics",
+        "get_health",
+    } <= set(ids)

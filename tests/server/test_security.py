@@ -7,15 +7,17 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from tests.server.helpers import small_run
 
 from neuralscope.config import Settings
 from neuralscope.server import create_app
-from tests.server.conftest import small_run
 
 
 @pytest.fixture
 def guarded(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(Settings(home=tmp_path, token="s3cret-token", max_body_bytes=4096)))
+    return TestClient(
+        create_app(Settings(home=tmp_path, token="s3cret-token", max_body_bytes=4096))
+    )
 
 
 def test_every_api_route_needs_the_token(guarded: TestClient) -> None:
@@ -38,11 +40,16 @@ def test_websocket_needs_the_token(guarded: TestClient) -> None:
     auth = {"Authorization": "Bearer s3cret-token"}
     with guarded as client:
         run = client.post("/api/runs", json=small_run(start=False), headers=auth).json()
-        with pytest.raises(WebSocketDisconnect), client.websocket_connect(f"/ws/runs/{run['id']}") as ws:
+        with (
+            pytest.raises(WebSocketDisconnect),
+            client.websocket_connect(f"/ws/runs/{run['id']}") as ws,
+        ):
             ws.receive_json()
         with client.websocket_connect(f"/ws/runs/{run['id']}?token=s3cret-token") as ws:
             assert ws.receive_json()["type"] == "snapshot"
-        with client.websocket_connect(f"/ws/runs/{run['id']}", subprotocols=["bearer.s3cret-token"]) as ws:
+        with client.websocket_connect(
+            f"/ws/runs/{run['id']}", subprotocols=["bearer.s3cret-token"]
+        ) as ws:
             assert ws.receive_json()["type"] == "snapshot"
 
 

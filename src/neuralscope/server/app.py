@@ -37,7 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = Store(settings.db_url, settings.artifacts_dir)
         interrupted = store.runs.mark_interrupted()
         if interrupted:
-            log.warning("%d run(s) were interrupted by a previous shutdown and are marked failed", interrupted)
+            log.warning(
+                "%d run(s) were interrupted by a previous shutdown and are marked failed",
+                interrupted,
+            )
         recorder = Recorder(store)
         bus = EventBus()
         manager = RunManager(store, recorder, bus, device=settings.resolve_device())

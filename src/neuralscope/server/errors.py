@@ -42,8 +42,16 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(messages)
 
 
-STATUS_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
-                409: "conflict", 413: "too_large", 422: "invalid", 429: "too_many"}
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:

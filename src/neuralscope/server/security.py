@@ -21,7 +21,9 @@ PROTECTED_PREFIXES = ("/api", "/ws")
 
 
 def _error_body(code: str, message: str) -> bytes:
-    return json.dumps(ErrorResponse(error=ErrorDetail(code=code, message=message)).model_dump()).encode()
+    return json.dumps(
+        ErrorResponse(error=ErrorDetail(code=code, message=message)).model_dump()
+    ).encode()
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -30,7 +32,10 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -40,17 +45,18 @@ def websocket_token(scope: Scope) -> str | None:
     """The token a WebSocket client offered, by query string or ``bearer.<token>`` subprotocol."""
     query = parse_qs(scope.get("query_string", b"").decode())
     if "token" in query:
-        return query["token"][0]
+        return str(query["token"][0])
     for proto in scope.get("subprotocols", []):
         if proto.startswith("bearer."):
-            return str(proto.removeprefix("bearer."))
+            return str(proto).removeprefix("bearer.")
     return None
 
 
 def _http_token(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
+            header: bytes = value
+            scheme, _, token = header.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer":
                 return token.strip()
     return None
@@ -74,17 +80,16 @@ class TokenMiddleware:
                 await self.app(scope, receive, send)
             else:
                 await _send_error(
-                    send, 401, "unauthorized", "this server needs a token: send 'Authorization: Bearer <token>'"
+                    send,
+                    401,
+                    "unauthorized",
+                    "this server needs a token: send 'Authorization: Bearer <token>'",
                 )
             return
         if self._ok(websocket_token(scope)):
             await self.app(scope, receive, send)
         else:
             await send({"type": "websocket.close", "code": 1008, "reason": "token required"})
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 class BodyLimitMiddleware:
@@ -105,25 +110,27 @@ class BodyLimitMiddleware:
                 await _send_error(send, 413, "too_large", message)
                 return
         received = 0
-        started = False
+        started = rejected = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge
+                    # Answer now, and tell the app the client left, so it stops reading.
+                    if not started:
+                        rejected = True
+                        await _send_error(send, 413, "too_large", message)
+                    return {"type": "http.disconnect"}
             return msg
 
-        async def tracking_send(msg: Message) -> None:
+        async def guarded_send(msg: Message) -> None:
             nonlocal started
+            if rejected:
+                return  # the 413 is already out; drop the app's answer to the disconnect
             if msg["type"] == "http.response.start":
                 started = True
             await send(msg)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not started:
-                await _send_error(send, 413, "too_large", message)
+        await self.app(scope, limited_receive, guarded_send)

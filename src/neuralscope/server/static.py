@@ -11,7 +11,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 NOT_BUILT = """<!doctype html><title>neuralscope</title>
 <h1>The web app is not built</h1>
-<p>The API is running. Build the web app with <code>make run</code> (or <code>make web</code>).</p>"""
+<p>The API is running. Build the web app with <code>make run</code>
+(or <code>make web</code>).</p>"""
 
 
 def mount_web_app(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
@@ -26,6 +27,10 @@ def mount_web_app(app: FastAPI, static_dir: Path = STATIC_DIR) -> None:
             return HTMLResponse(NOT_BUILT, status_code=503)
         candidate = (root / path).resolve()
         if path and candidate.is_relative_to(root) and candidate.is_file():
-            cache = "public, max-age=31536000, immutable" if "/assets/" in candidate.as_posix() else "no-cache"
+            cache = (
+                "public, max-age=31536000, immutable"
+                if "/assets/" in candidate.as_posix()
+                else "no-cache"
+            )
             return FileResponse(candidate, headers={"Cache-Control": cache})
         return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -51,7 +51,9 @@ def live_snapshot(services: Services, run_id: str, max_points: int = 2000) -> Li
     record = services.store.runs.get(run_id)
     curve_names = [n for n in services.store.metrics.names(run_id) if n.startswith(CURVE_PREFIXES)]
     latest = [
-        e for kind in LIVE_FRAME_KINDS if (e := services.store.snapshots.latest(run_id, kind)) is not None
+        e
+        for kind in LIVE_FRAME_KINDS
+        if (e := services.store.snapshots.latest(run_id, kind)) is not None
     ]
     return LiveSnapshot(
         run=run_out(record, services),

@@ -48,7 +48,9 @@ async def stream_run(websocket: WebSocket, run_id: str, services: WsServicesDep)
         await websocket.send_text(snapshot.model_dump_json())
         while not disconnected.done():
             batch_task = asyncio.create_task(subscription.next_batch())
-            done, _ = await asyncio.wait({batch_task, disconnected}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {batch_task, disconnected}, return_when=asyncio.FIRST_COMPLETED
+            )
             if batch_task not in done:
                 batch_task.cancel()
                 break

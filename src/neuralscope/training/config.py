@@ -20,7 +20,9 @@ class Hyperparameters(BaseModel):
     optimizer: OptimizerName = "sgd"
     learning_rate: float = Field(default=0.03, gt=0.0, le=10.0)
     batch_size: int = Field(default=10, ge=1, le=100_000)
-    momentum: float = Field(default=0.9, ge=0.0, lt=1.0, description="For momentum/nesterov/rmsprop")
+    momentum: float = Field(
+        default=0.9, ge=0.0, lt=1.0, description="For momentum/nesterov/rmsprop"
+    )
     weight_decay: float = Field(default=0.0, ge=0.0, le=1.0, description="L2 penalty")
 
 

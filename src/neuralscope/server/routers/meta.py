@@ -12,10 +12,14 @@ from neuralscope.server.schemas import DatasetInfo, HealthOut
 router = APIRouter(prefix="/api", tags=["meta"])
 
 DATASETS = [
-    DatasetInfo(name="spirals", title="Spirals", description="Two interleaved spirals: needs depth"),
+    DatasetInfo(
+        name="spirals", title="Spirals", description="Two interleaved spirals: needs depth"
+    ),
     DatasetInfo(name="circle", title="Circle", description="A disc inside a ring"),
     DatasetInfo(name="xor", title="Exclusive or", description="Opposite quadrants share a class"),
-    DatasetInfo(name="gauss", title="Gaussians", description="Two blobs: nearly linearly separable"),
+    DatasetInfo(
+        name="gauss", title="Gaussians", description="Two blobs: nearly linearly separable"
+    ),
 ]
 
 

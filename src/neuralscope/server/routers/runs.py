@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
@@ -25,15 +25,22 @@ from neuralscope.server.schemas import (
 from neuralscope.server.views import live_snapshot, run_out, series_out
 from neuralscope.training import SessionConfig
 
-NOT_FOUND = {404: {"model": ErrorResponse, "description": "No run with this id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "No run with this id"}}
 router = APIRouter(prefix="/api/runs", tags=["runs"], responses={422: {"model": ErrorResponse}})
 
 
-@router.post("", status_code=201, response_model=RunOut, operation_id="create_run",
-             responses={429: {"model": ErrorResponse, "description": "Too many live runs"}})
+@router.post(
+    "",
+    status_code=201,
+    response_model=RunOut,
+    operation_id="create_run",
+    responses={429: {"model": ErrorResponse, "description": "Too many live runs"}},
+)
 async def create_run(body: RunCreate, services: ServicesDep) -> RunOut:
     """Create a Playground run from a spec; with ``start`` it begins training at once."""
-    record = await run_in_threadpool(services.runs.create, body.config, name=body.name, start=body.start)
+    record = await run_in_threadpool(
+        services.runs.create, body.config, name=body.name, start=body.start
+    )
     return run_out(record, services)
 
 
@@ -45,7 +52,12 @@ async def list_runs(
 ) -> RunPage:
     """Runs, newest first."""
     page = await run_in_threadpool(services.store.runs.list, limit=limit, offset=offset)
-    return RunPage(items=[run_out(r, services) for r in page.items], total=page.total, limit=limit, offset=offset)
+    return RunPage(
+        items=[run_out(r, services) for r in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 @router.get("/{run_id}", response_model=RunOut, operation_id="get_run", responses=NOT_FOUND)
@@ -53,18 +65,31 @@ async def get_run(run_id: str, services: ServicesDep) -> RunOut:
     return run_out(await run_in_threadpool(services.store.runs.get, run_id), services)
 
 
-@router.post("/{run_id}/control", response_model=RunOut, operation_id="control_run",
-             responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "Not allowed in this state"}})
+@router.post(
+    "/{run_id}/control",
+    response_model=RunOut,
+    operation_id="control_run",
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorResponse, "description": "Not allowed in this state"},
+    },
+)
 async def control_run(run_id: str, body: ControlRequest, services: ServicesDep) -> RunOut:
     """Start, pause, resume or stop a run, or change its hyperparameters (``set``)."""
     if body.action == "set" and body.hyperparameters is None:
         raise ApiError(422, "invalid", "hyperparameters: required when action is 'set'")
-    record = await run_in_threadpool(services.runs.control, run_id, body.action, body.hyperparameters)
+    record = await run_in_threadpool(
+        services.runs.control, run_id, body.action, body.hyperparameters
+    )
     return run_out(record, services)
 
 
-@router.get("/{run_id}/metrics", response_model=MetricsOut, operation_id="get_run_metrics",
-            responses=NOT_FOUND)
+@router.get(
+    "/{run_id}/metrics",
+    response_model=MetricsOut,
+    operation_id="get_run_metrics",
+    responses=NOT_FOUND,
+)
 async def get_run_metrics(
     run_id: str,
     services: ServicesDep,
@@ -78,8 +103,12 @@ async def get_run_metrics(
     return MetricsOut(run_id=run_id, series=series)
 
 
-@router.get("/{run_id}/events", response_model=EventsOut, operation_id="list_run_events",
-            responses=NOT_FOUND)
+@router.get(
+    "/{run_id}/events",
+    response_model=EventsOut,
+    operation_id="list_run_events",
+    responses=NOT_FOUND,
+)
 async def list_run_events(
     run_id: str,
     services: ServicesDep,
@@ -96,15 +125,20 @@ async def list_run_events(
     return EventsOut(run_id=run_id, events=events)
 
 
-@router.get("/{run_id}/snapshot", response_model=LiveSnapshot, operation_id="get_run_snapshot",
-            responses=NOT_FOUND)
+@router.get(
+    "/{run_id}/snapshot",
+    response_model=LiveSnapshot,
+    operation_id="get_run_snapshot",
+    responses=NOT_FOUND,
+)
 async def get_run_snapshot(run_id: str, services: ServicesDep) -> LiveSnapshot:
     """The same picture the WebSocket sends first: run, curves, markers, newest frames."""
     return await run_in_threadpool(live_snapshot, services, run_id)
 
 
-@router.get("/{run_id}/data", response_model=DatasetPoints, operation_id="get_run_data",
-            responses=NOT_FOUND)
+@router.get(
+    "/{run_id}/data", response_model=DatasetPoints, operation_id="get_run_data", responses=NOT_FOUND
+)
 async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
     """The run's training and validation points (re-drawn from its seed)."""
     record = await run_in_threadpool(services.store.runs.get, run_id)

@@ -1,0 +1,168 @@
+"""Turns a Session's steps into events, on a sampled cadence so that watching stays cheap.
+
+After every step :meth:`SessionProbes.after_step` decides what is due (metrics, gradient
+norms, layer statistics, decision boundary) from ``global_step`` and the cadences in
+:class:`ProbeConfig`, and returns the events; on the other steps it only adds the batch loss
+to a running sum. No hook stays attached between sampled steps (see
+:mod:`neuralscope.monitor.probes`).
+
+JSON has no nan/inf, so non-finite numbers never go into an event: a metric that is not
+finite is left out, and layer statistics with a non-finite value are skipped. A divergence is
+reported by its finding and status event instead.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from neuralscope.events import (
+    BoundaryEvent,
+    Event,
+    FindingEvent,
+    GradientsEvent,
+    LayerStatsEvent,
+    MetricsEvent,
+    MetricsPayload,
+    RunStatus,
+    StatusEvent,
+    StatusPayload,
+)
+from neuralscope.monitor import gradient_norms, layer_stats
+from neuralscope.nets import hidden_layer_names
+from neuralscope.training.boundary import boundary_payload
+from neuralscope.training.session import Session, StepResult
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    """Every how many optimizer steps each kind of event is emitted."""
+
+    metrics_every: int = 10
+    gradients_every: int = 10
+    stats_every: int = 50
+    boundary_every: int = 20
+    boundary_resolution: int = 100
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{f.name} must be an integer >= 1, not {value!r}")
+
+
+class SessionProbes:
+    """Watches one Session and returns the events each step is due to produce."""
+
+    def __init__(
+        self,
+        session: Session,
+        run_id: str,
+        config: ProbeConfig | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.session = session
+        self.run_id = run_id
+        self.config = config or ProbeConfig()
+        self._clock = clock
+        self._layers = hidden_layer_names(session.config.spec)
+        self._probe_label = f"validation ({session.dataset.x_val.shape[0]} samples)"
+        self._loss_sum = 0.0
+        self._loss_count = 0
+        self._findings_seen = len(session.findings)
+
+    def after_step(self, result: StepResult) -> list[Event]:
+        """The events due after ``result``: sampled probes, findings, status changes."""
+        step, now, cfg = self.session.global_step, self._clock(), self.config
+        events: list[Event] = []
+        if result.status is RunStatus.DIVERGED:
+            events.extend(self._new_findings(step, now))
+            findings = self.session.findings
+            reason = findings[-1].message if findings else "the loss is not finite"
+            events.append(self._status(step, now, RunStatus.DIVERGED, reason))
+            return events
+        self._loss_sum += result.loss
+        self._loss_count += 1
+        metrics_due = step % cfg.metrics_every == 0
+        completed = result.status is RunStatus.COMPLETED
+        if metrics_due or completed:
+            events.append(self._metrics(step, now))
+        if step % cfg.gradients_every == 0:
+            events.extend(self._gradients(step, now))
+        if step % cfg.stats_every == 0:
+            events.extend(self._layer_stats(step, now))
+        if step % cfg.boundary_every == 0:
+            events.append(self._boundary(step, now))
+        events.extend(self._new_findings(step, now))
+        if completed:
+            reason = f"reached max_steps ({self.session.config.max_steps})"
+            events.append(self._status(step, now, RunStatus.COMPLETED, reason))
+        return events
+
+    def snapshot(self) -> list[Event]:
+        """A full set of events right now: metrics, gradients (if any), layer stats, boundary.
+
+        Used when a run starts and when it pauses or ends, so a viewer always has a picture.
+        """
+        step, now = self.session.global_step, self._clock()
+        return [
+            self._metrics(step, now),
+            *self._gradients(step, now),
+            *self._layer_stats(step, now),
+            self._boundary(step, now),
+        ]
+
+    # -- one builder per kind --------------------------------------------------------------
+
+    def _metrics(self, step: int, now: float) -> MetricsEvent:
+        """Batch-loss mean since the last metrics event, plus full-split loss and accuracy.
+
+        Before any step has been taken the train loss is the full training-set loss.
+        """
+        train, val = self.session.evaluate("train"), self.session.evaluate("val")
+        train_loss = self._loss_sum / self._loss_count if self._loss_count else train.loss
+        self._loss_sum, self._loss_count = 0.0, 0
+        values = {
+            "train/loss": train_loss,
+            "train/accuracy": train.accuracy,
+            "val/loss": val.loss,
+            "val/accuracy": val.accuracy,
+        }
+        finite = {name: v for name, v in values.items() if math.isfinite(v)}
+        return MetricsEvent(
+            run_id=self.run_id, step=step, time=now, payload=MetricsPayload(values=finite)
+        )
+
+    def _gradients(self, step: int, now: float) -> list[Event]:
+        payload = gradient_norms(self.session.model)
+        if not payload.norms or not all(math.isfinite(g.norm) for g in payload.norms):
+            return []
+        return [GradientsEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
+
+    def _layer_stats(self, step: int, now: float) -> list[Event]:
+        if not self._layers:
+            return []
+        payload = layer_stats(
+            self.session.model, self._layers, self.session.dataset.x_val, self._probe_label
+        )
+        numbers = [v for s in payload.layers for v in (s.mean, s.std, s.dead_fraction)]
+        if not all(math.isfinite(v) for v in numbers):
+            return []
+        return [LayerStatsEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
+
+    def _boundary(self, step: int, now: float) -> BoundaryEvent:
+        payload = boundary_payload(
+            self.session.model, self.session.dataset.bounds, self.config.boundary_resolution
+        )
+        return BoundaryEvent(run_id=self.run_id, step=step, time=now, payload=payload)
+
+    def _new_findings(self, step: int, now: float) -> list[Event]:
+        new = self.session.findings[self._findings_seen :]
+        self._findings_seen = len(self.session.findings)
+        return [FindingEvent(run_id=self.run_id, step=step, time=now, payload=f) for f in new]
+
+    def _status(self, step: int, now: float, status: RunStatus, reason: str) -> StatusEvent:
+        payload = StatusPayload(status=status, reason=reason)
+        return StatusEvent(run_id=self.run_id, step=step, time=now, payload=payload)
