@@ -52,7 +52,8 @@ def make_session(max_steps: int | None = None, hidden: Sequence[int] = (8, 8)) -
 
 
 def probes_for(session: Session, **cadence: int) -> SessionProbes:
-    return SessionProbes(session, "run-1", ProbeConfig(**cadence), clock=lambda: NOW)
+    config = ProbeConfig(**{"boundary_min_interval_s": 0.0, **cadence})
+    return SessionProbes(session, "run-1", config, clock=lambda: NOW)
 
 
 def assert_round_trips(events: Sequence[Event]) -> None:
@@ -187,3 +188,26 @@ def test_completion_emits_final_metrics_and_status_once() -> None:
 def test_probe_config_rejects_cadences_below_one(field: str) -> None:
     with pytest.raises(ValueError, match=field):
         ProbeConfig(**{field: 0})
+
+
+def test_one_pass_evaluation_equals_evaluating_each_split() -> None:
+    session = make_session()
+    for _ in range(30):
+        session.step()
+    train, val = session.evaluate_splits()
+    assert train.loss == pytest.approx(session.evaluate("train").loss, rel=1e-6)
+    assert train.accuracy == session.evaluate("train").accuracy
+    assert val.loss == pytest.approx(session.evaluate("val").loss, rel=1e-6)
+    assert val.accuracy == session.evaluate("val").accuracy
+
+
+def test_boundary_frames_are_capped_in_wall_time_but_the_last_one_always_comes() -> None:
+    session = make_session(max_steps=100)
+    clock = iter(0.001 * i for i in range(10_000))  # 1 ms of "wall time" per step
+    config = ProbeConfig(boundary_every=10, boundary_min_interval_s=0.05)
+    probes = SessionProbes(session, "run-1", config, clock=lambda: next(clock))
+    frames = []
+    while session.status is RunStatus.RUNNING:
+        frames += [e.step for e in probes.after_step(session.step()) if e.kind is B]
+    # Due every 10 steps (10 ms apart), but at most one per 50 ms: steps 10, 60; then the end.
+    assert frames == [10, 60, 100]

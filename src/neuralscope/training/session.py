@@ -86,6 +86,7 @@ class Session:
         self.model.train()
         self._task = task_for(self.dataset.n_classes)
         self._loss_fn = loss_function(self._task)
+        self._both: tuple[torch.Tensor, torch.Tensor] | None = None
         self._hp = config.hyperparameters
         self.optimizer = build_optimizer(self.model.parameters(), self._hp)
         self._batch_generator = torch.Generator().manual_seed(config.seed)
@@ -246,6 +247,31 @@ class Session:
         return changes
 
     # -- measuring -------------------------------------------------------------------------
+
+    def evaluate_splits(self) -> tuple[Evaluation, Evaluation]:
+        """Train and validation loss/accuracy from ONE forward pass over both splits.
+
+        Probes call this every few steps; one batched pass costs about half of two.
+        """
+        data = self.dataset
+        if self._both is None:
+            self._both = (
+                torch.cat([data.x_train, data.x_val]),
+                torch.cat([data.y_train, data.y_val]),
+            )
+        x, y = self._both
+        n = data.x_train.shape[0]
+        with evaluating(self.model), torch.no_grad():
+            out = self.model(x)
+            numbers = torch.stack(
+                [
+                    self._loss_fn(out[:n], y[:n]),
+                    accuracy(self._task, out[:n], y[:n]),
+                    self._loss_fn(out[n:], y[n:]),
+                    accuracy(self._task, out[n:], y[n:]),
+                ]
+            ).tolist()
+        return Evaluation(numbers[0], numbers[1]), Evaluation(numbers[2], numbers[3])
 
     def evaluate(self, split: Literal["train", "val"]) -> Evaluation:
         """Loss and accuracy over a whole split, in eval mode without gradients."""
