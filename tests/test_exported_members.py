@@ -42,4 +42,3 @@ def test_engines_never_import_the_floors_above() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
-

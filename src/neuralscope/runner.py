@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 ControlAction = Literal["start", "pause", "resume", "stop", "set"]
 COMMAND_TIMEOUT_S = 10.0
+FLUSH_TIMEOUT_S = 5.0
 
 
 class TooManyLiveRuns(RuntimeError):
@@ -227,7 +228,7 @@ class RunManager:
         live.launch()
         if start:
             live.control("start")
-        self.recorder.flush()
+        self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(record.id)
 
     def live(self, run_id: str) -> LiveRun | None:
@@ -249,7 +250,7 @@ class RunManager:
                 f"run {run_id} is {record.status.value} and no longer live; it cannot {action}"
             )
         live.control(action, update)
-        self.recorder.flush()
+        self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(run_id)
 
     def shutdown(self, timeout: float = 5.0) -> None:

@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from tests.server.helpers import small_run, wait_for
 
+from neuralscope.training import ProbeConfig
+
 
 def test_viewer_gets_snapshot_then_live_events(client: TestClient) -> None:
     run = client.post(
@@ -42,7 +44,8 @@ def test_late_joiner_sees_the_whole_history(client: TestClient) -> None:
     with client.websocket_connect(f"/ws/runs/{run['id']}") as ws:
         snapshot = ws.receive_json()
     loss = snapshot["series"]["train/loss"]
-    assert loss["steps"] == list(range(0, 201, 10))  # the step-0 picture, then every 10th step
+    every = ProbeConfig().metrics_every
+    assert loss["steps"] == list(range(0, 201, every))  # the step-0 picture, then the cadence
     assert [m["payload"]["status"] for m in snapshot["markers"] if m["kind"] == "status"][
         -1
     ] == "completed"

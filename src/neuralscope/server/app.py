@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -35,7 +36,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store(settings.db_url, settings.artifacts_dir)
-        interrupted = store.runs.mark_interrupted()
+        # On a database shared with other processes, only runs silent for a while are dead.
+        stale = None if store.backend == "sqlite" else timedelta(minutes=5)
+        interrupted = store.runs.mark_interrupted(stale_after=stale)
         if interrupted:
             log.warning(
                 "%d run(s) were interrupted by a previous shutdown and are marked failed",

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from neuralscope.runner import TooManyLiveRuns
 from neuralscope.server.schemas import ErrorDetail, ErrorResponse
-from neuralscope.store import RunNotFound
+from neuralscope.store import RunNotFound, StoreUnavailable
 from neuralscope.training import IllegalTransition
 
 
@@ -51,6 +51,7 @@ STATUS_CODES = {
     413: "too_large",
     422: "invalid",
     429: "too_many",
+    503: "unavailable",
 }
 
 
@@ -82,4 +83,12 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RunNotFound, not_found)
     app.add_exception_handler(IllegalTransition, conflict)
+
+    async def unavailable(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(
+            503, "unavailable", f"the database is not answering ({exc}); try again in a moment"
+        )
+
     app.add_exception_handler(TooManyLiveRuns, too_many)
+    app.add_exception_handler(TimeoutError, unavailable)
+    app.add_exception_handler(StoreUnavailable, unavailable)

@@ -13,6 +13,8 @@ from neuralscope.training import SessionConfig
 MARKER_KINDS = [EventKind.STATUS, EventKind.HYPERPARAMETERS, EventKind.FINDING]
 LIVE_FRAME_KINDS = [EventKind.BOUNDARY, EventKind.LAYER_STATS, EventKind.GRADIENTS]
 CURVE_PREFIXES = ("train/", "val/")
+# A request waits at most this long for recorded events to reach the database (503 after).
+FLUSH_TIMEOUT_S = 5.0
 
 
 def run_out(record: RunRecord, services: Services) -> RunOut:
@@ -47,7 +49,7 @@ def series_out(
 
 def live_snapshot(services: Services, run_id: str, max_points: int = 2000) -> LiveSnapshot:
     """Everything needed to draw a run from scratch, as of now."""
-    services.recorder.flush()
+    services.recorder.flush(timeout=FLUSH_TIMEOUT_S)
     record = services.store.runs.get(run_id)
     curve_names = [n for n in services.store.metrics.names(run_id) if n.startswith(CURVE_PREFIXES)]
     latest = [

@@ -22,10 +22,12 @@ from neuralscope.server.schemas import (
     RunOut,
     RunPage,
 )
-from neuralscope.server.views import live_snapshot, run_out, series_out
+from neuralscope.server.views import FLUSH_TIMEOUT_S, live_snapshot, run_out, series_out
 from neuralscope.training import SessionConfig
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorResponse, "description": "No run with this id"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No run with this id"}
+}
 router = APIRouter(prefix="/api/runs", tags=["runs"], responses={422: {"model": ErrorResponse}})
 
 
@@ -98,7 +100,7 @@ async def get_run_metrics(
 ) -> MetricsOut:
     """Scalar series (loss, accuracy, gradient norms, activation statistics) by name."""
     await run_in_threadpool(services.store.runs.get, run_id)
-    await run_in_threadpool(services.recorder.flush)
+    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
     series = await run_in_threadpool(series_out, services, run_id, names, max_points)
     return MetricsOut(run_id=run_id, series=series)
 
@@ -118,7 +120,7 @@ async def list_run_events(
 ) -> EventsOut:
     """Discrete events: status changes, hyperparameter changes and findings."""
     await run_in_threadpool(services.store.runs.get, run_id)
-    await run_in_threadpool(services.recorder.flush)
+    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
     events = await run_in_threadpool(
         services.store.events.list, run_id, kinds=kinds, after_step=after_step, limit=limit
     )

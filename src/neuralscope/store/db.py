@@ -1,0 +1,155 @@
+"""Opening the database: engine settings per backend, the connection check, and migrations.
+
+SQLite (the default) is opened for many threads and a few processes at once: WAL journal (readers
+never block the writer), ``foreign_keys=ON`` (so ``ON DELETE CASCADE`` works), a busy timeout
+(writers queue instead of failing with "database is locked"; 30 s, or ``?timeout=<seconds>`` in
+the URL) and ``synchronous=NORMAL`` (durable across application crashes; an OS crash may lose the
+last commits but never corrupts the file). The pysqlite driver's own transaction handling is
+switched off so that SQLAlchemy emits ``BEGIN`` itself: write transactions start with ``BEGIN
+IMMEDIATE`` and take the write lock up front, because a deferred transaction that reads and then
+writes fails at once, without waiting, when another writer committed in between.
+
+PostgreSQL (``postgresql+psycopg://...``; a bare ``postgresql://`` also means psycopg 3) gets a
+plain pooled engine with ``pool_pre_ping``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.pool import StaticPool
+
+from neuralscope.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+DEFAULT_SQLITE_TIMEOUT_S = 30.0
+# Engine execution option read by the SQLite ``begin`` hook: take the write lock up front.
+WRITE_OPTION = "neuralscope_write"
+_MIGRATION_LOCK_KEY = 0x6E737472  # "nstr": serialises concurrent migrators on PostgreSQL
+
+
+def mask_url(url: str | URL) -> str:
+    """The URL as text with its password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return "<unparseable database URL>"
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``, tuned for its backend (see the module docstring).
+
+    Raises:
+        StoreUnavailable: the URL is malformed, its driver is missing, or (SQLite) the
+            directory for the file cannot be created.
+    """
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError as error:
+        raise StoreUnavailable(f"invalid database URL: {error}") from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        # psycopg 3 is the driver neuralscope ships for (the ``postgres`` extra), not psycopg2.
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ImportError, exc.NoSuchModuleError) as error:
+        raise StoreUnavailable(
+            f"cannot open {mask_url(parsed)}: database driver not available ({error}); "
+            "for PostgreSQL install neuralscope[postgres]"
+        ) from error
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        try:
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreUnavailable(
+                f"cannot create the directory for {mask_url(url)}: {error}"
+            ) from error
+    raw_timeout = url.query.get("timeout", DEFAULT_SQLITE_TIMEOUT_S)
+    timeout = float(raw_timeout if isinstance(raw_timeout, str | float) else raw_timeout[0])
+    url = url.difference_update_query(["timeout"])
+    connect_args = {"check_same_thread": False, "timeout": timeout}
+    if database in ("", ":memory:"):
+        # One shared connection, or every pooled connection would see its own empty database.
+        engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
+    else:
+        engine = create_engine(
+            url, connect_args=connect_args, pool_size=8, max_overflow=16, pool_timeout=timeout
+        )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Open one connection, or raise :class:`StoreUnavailable` naming the (masked) URL."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except exc.DBAPIError as error:  # refused, unknown host or database, not a database file
+        raise StoreUnavailable(
+            f"cannot reach the database at {mask_url(engine.url)}: {_first_line(error.orig)}"
+        ) from error
+
+
+def _first_line(error: BaseException | None) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for the package's migrations, built in code (no alembic.ini)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent; safe with concurrent callers)."""
+    check_connection(engine)
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several workers starting at once against one database: one migrates, others wait.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+            )
+        try:
+            command.upgrade(alembic_config(connection), "head")
+        except CommandError as error:
+            # Typically a database migrated by a newer neuralscope than this one.
+            raise StoreUnavailable(
+                f"cannot bring the schema of {mask_url(engine.url)} up to date: {error}; "
+                "is it used by a newer version of neuralscope?"
+            ) from error
+    log.debug("database at %s migrated to head", mask_url(engine.url))

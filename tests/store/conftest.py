@@ -1,0 +1,58 @@
+"""The store's conformance fixtures: every database test runs on SQLite and on PostgreSQL.
+
+Each test gets a fresh database: a new SQLite file, or a new database on a PostgreSQL 15 server
+that is started once per session (see ``tests/pgserver.py``). Locally the PostgreSQL half is
+skipped when the server binaries are missing; in CI (``CI`` set) that is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.pgserver import PostgresServer, postgres_unavailable_reason, running_postgres
+from tests.store.store_backends import Backend
+
+from neuralscope.store import Store
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    reason = postgres_unavailable_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI: {reason}")
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        yield Backend("sqlite", f"sqlite:///{tmp_path / 'db' / 'store.db'}")
+        return
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    database = server.create_database()
+    try:
+        yield Backend("postgres", server.url(database))
+    finally:
+        server.drop_database(database)
+
+
+@pytest.fixture
+def artifacts_dir(tmp_path: Path) -> Path:
+    return tmp_path / "artifacts"
+
+
+@pytest.fixture
+def store(backend: Backend, artifacts_dir: Path) -> Iterator[Store]:
+    with Store(backend.url, artifacts_dir) as opened:
+        yield opened
