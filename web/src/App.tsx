@@ -1,0 +1,54 @@
+/** The shell: header, navigation between Playground and Runs, and the current page. */
+
+import { useMemo } from "react";
+import { PlaygroundPage } from "./playground/PlaygroundPage";
+import { parseRoute, useHash } from "./router";
+import { RunsPage } from "./runs/RunsPage";
+
+export function App() {
+  const hash = useHash();
+  const route = useMemo(() => parseRoute(hash), [hash]);
+  const current = route.page === "not-found" ? null : route.page;
+
+  return (
+    <>
+      <a className="skip-link" href="#main" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById("main")?.focus();
+      }}>
+        Skip to content
+      </a>
+      <header className="app-header">
+        <a className="brand" href="#/playground">
+          neuralscope
+        </a>
+        <nav aria-label="Main">
+          <ul className="nav-list">
+            <li>
+              <a href="#/playground" aria-current={current === "playground" ? "page" : undefined}>
+                Playground
+              </a>
+            </li>
+            <li>
+              <a href="#/runs" aria-current={current === "runs" ? "page" : undefined}>
+                Runs
+              </a>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {route.page === "playground" && <PlaygroundPage runId={route.runId} />}
+        {route.page === "runs" && <RunsPage />}
+        {route.page === "not-found" && (
+          <div className="empty-state">
+            <h1>Nothing at {route.path}</h1>
+            <p>
+              Go to the <a href="#/playground">Playground</a> or the <a href="#/runs">list of runs</a>.
+            </p>
+          </div>
+        )}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+/** Hash routes: ``#/playground``, ``#/playground/<run id>``, ``#/runs``. */
+
+import { useSyncExternalStore } from "react";
+
+export type Route =
+  | { page: "playground"; runId: string | null }
+  | { page: "runs" }
+  | { page: "not-found"; path: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "") || "/";
+  const parts = path.split("/").filter(Boolean);
+  if (parts.length === 0 || (parts[0] === "playground" && parts.length === 1)) return { page: "playground", runId: null };
+  if (parts[0] === "playground" && parts.length === 2) return { page: "playground", runId: decodeURIComponent(parts[1] as string) };
+  if (parts[0] === "runs" && parts.length === 1) return { page: "runs" };
+  return { page: "not-found", path };
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case "playground":
+      return route.runId ? `#/playground/${encodeURIComponent(route.runId)}` : "#/playground";
+    case "runs":
+      return "#/runs";
+    case "not-found":
+      return `#${route.path}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = href(route);
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener("hashchange", listener);
+  return () => window.removeEventListener("hashchange", listener);
+}
+
+export function useHash(): string {
+  return useSyncExternalStore(subscribe, () => window.location.hash);
+}
