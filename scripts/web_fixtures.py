@@ -38,10 +38,15 @@ RUN = {
         "data": {"dataset": "circle", "n_samples": 200, "noise": 0.05},
         "hyperparameters": {"optimizer": "adam", "learning_rate": 0.03, "batch_size": 10},
         "seed": 7,
-        "max_steps": 400,
+        "max_steps": 1500,  # long enough that pausing it is never a race
     },
     "start": False,
 }
+
+
+def _ok(response: Any) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"fixture run refused a control action: {response.text}")
 
 
 def _wait(client: TestClient, run_id: str, status: str) -> None:

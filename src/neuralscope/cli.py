@@ -221,7 +221,9 @@ def recorder_latest_loss(store: Store, run_id: str) -> str:
 
 
 def _print_train_result(result: TrainResult) -> None:
-    table = Table(title=f"run {result.run_id} — {result.status.value} after {result.steps} steps")
+    table = Table(
+        title=f"{result.status.value} after {result.steps} steps", caption=f"run {result.run_id}"
+    )
     table.add_column("split")
     table.add_column("loss", justify="right")
     table.add_column("accuracy", justify="right")

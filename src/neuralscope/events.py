@@ -72,7 +72,7 @@ ArrayDType = Literal["uint8", "float16", "float32"]
 class CompactArray(BaseModel):
     """A tensor on the wire: row-major bytes of ``dtype``, base64-encoded."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     shape: list[int]
     dtype: ArrayDType
@@ -92,7 +92,7 @@ class CompactArray(BaseModel):
 
 
 class _Payload(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class StatusPayload(_Payload):
@@ -154,7 +154,7 @@ class BoundaryPayload(_Payload):
 
 
 class _EventBase(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     run_id: str
     step: int = Field(ge=0)

@@ -24,7 +24,7 @@ class Severity(StrEnum):
 class Finding(BaseModel):
     """One diagnosis with the numbers behind it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
     code: str = Field(description="Stable snake_case code from the registry")
     severity: Severity

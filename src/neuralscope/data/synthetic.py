@@ -24,7 +24,9 @@ _Generator = Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.nd
 class DataConfig(BaseModel):
     """Which 2-D set to draw and how."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     dataset: DatasetName = "spirals"
     n_samples: int = Field(default=500, ge=10, le=100_000)

@@ -17,7 +17,9 @@ MAX_UNITS = 1024
 class DenseLayer(BaseModel):
     """A fully connected layer followed by its activation."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     type: Literal["dense"] = "dense"
     units: int = Field(ge=1, le=MAX_UNITS)
@@ -27,7 +29,9 @@ class DenseLayer(BaseModel):
 class NetSpec(BaseModel):
     """Hidden layers of a network; input and output sizes follow from the dataset."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     layers: list[DenseLayer] = Field(default_factory=list, max_length=MAX_LAYERS)
 

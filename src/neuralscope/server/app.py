@@ -6,9 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from pydantic.json_schema import models_json_schema
 
 from neuralscope import __version__
 from neuralscope.bus import EventBus
@@ -18,6 +20,7 @@ from neuralscope.server import ws
 from neuralscope.server.deps import Services
 from neuralscope.server.errors import install_error_handlers
 from neuralscope.server.routers import meta, runs
+from neuralscope.server.schemas import EventMessage
 from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
 from neuralscope.server.static import mount_web_app
 from neuralscope.store import Recorder, Store
@@ -27,6 +30,29 @@ log = logging.getLogger(__name__)
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
+
+
+def _install_openapi(app: FastAPI) -> None:
+    """Add the WebSocket's batch message to the schema, so clients generate it too.
+
+    (Its first message, ``LiveSnapshot``, is already there: ``GET /api/runs/{id}/snapshot``.)
+    """
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            _, defs = models_json_schema(
+                [(EventMessage, "serialization")],
+                ref_template="#/components/schemas/{model}",
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, definition in defs.get("$defs", {}).items():
+                components.setdefault(name, definition)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(ws.router)
     mount_web_app(app)
+    _install_openapi(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     token = settings.token_value()
     if token:

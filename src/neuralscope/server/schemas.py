@@ -6,11 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel as _PydanticModel
+from pydantic import ConfigDict, Field
 
 from neuralscope.data import DatasetName
 from neuralscope.events import Event, RunStatus
 from neuralscope.training import HyperparameterUpdate, SessionConfig
+
+
+class BaseModel(_PydanticModel):
+    """Responses always carry their defaulted fields, so the schema marks them required."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
 class ErrorDetail(BaseModel):
@@ -30,7 +37,7 @@ class HealthOut(BaseModel):
 
 
 class RunCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
     name: str | None = Field(default=None, max_length=200)
     config: SessionConfig = Field(default_factory=SessionConfig)
@@ -61,7 +68,7 @@ class RunPage(BaseModel):
 
 
 class ControlRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
 
     action: Literal["start", "pause", "resume", "stop", "set"]
     hyperparameters: HyperparameterUpdate | None = Field(

@@ -18,6 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from neuralscope.server.schemas import ErrorDetail, ErrorResponse
 
 PROTECTED_PREFIXES = ("/api", "/ws")
+UNAUTHORIZED = (
+    "this server needs a token: API clients send 'Authorization: Bearer <token>'; "
+    "in the browser, open the page once as http://<host>:<port>/?token=<token>"
+)
 
 
 def _error_body(code: str, message: str) -> bytes:
@@ -79,12 +83,7 @@ class TokenMiddleware:
             if scope.get("method") == "OPTIONS" or self._ok(_http_token(scope)):
                 await self.app(scope, receive, send)
             else:
-                await _send_error(
-                    send,
-                    401,
-                    "unauthorized",
-                    "this server needs a token: send 'Authorization: Bearer <token>'",
-                )
+                await _send_error(send, 401, "unauthorized", UNAUTHORIZED)
             return
         if self._ok(websocket_token(scope)):
             await self.app(scope, receive, send)

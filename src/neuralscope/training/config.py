@@ -15,7 +15,9 @@ OptimizerName = Literal["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop
 class Hyperparameters(BaseModel):
     """Everything the learner may steer mid-run."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     optimizer: OptimizerName = "sgd"
     learning_rate: float = Field(default=0.03, gt=0.0, le=10.0)
@@ -29,7 +31,9 @@ class Hyperparameters(BaseModel):
 class HyperparameterUpdate(BaseModel):
     """A partial change; fields left out keep their value."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     optimizer: OptimizerName | None = None
     learning_rate: float | None = Field(default=None, gt=0.0, le=10.0)
@@ -41,7 +45,9 @@ class HyperparameterUpdate(BaseModel):
 class SessionConfig(BaseModel):
     """A complete, reproducible description of a Playground run."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     spec: NetSpec = Field(default_factory=lambda: NetSpec.mlp([8, 8]))
     data: DataConfig = Field(default_factory=DataConfig)

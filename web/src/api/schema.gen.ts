@@ -256,7 +256,34 @@ export interface components {
          * DataConfig
          * @description Which 2-D set to draw and how.
          */
-        DataConfig: {
+        "DataConfig-Input": {
+            /**
+             * Dataset
+             * @default spirals
+             * @enum {string}
+             */
+            dataset: "spirals" | "circle" | "xor" | "gauss";
+            /**
+             * N Samples
+             * @default 500
+             */
+            n_samples: number;
+            /**
+             * Noise
+             * @default 0
+             */
+            noise: number;
+            /**
+             * Validation Fraction
+             * @default 0.5
+             */
+            validation_fraction: number;
+        };
+        /**
+         * DataConfig
+         * @description Which 2-D set to draw and how.
+         */
+        "DataConfig-Output": {
             /**
              * Dataset
              * @default spirals
@@ -327,7 +354,27 @@ export interface components {
          * DenseLayer
          * @description A fully connected layer followed by its activation.
          */
-        DenseLayer: {
+        "DenseLayer-Input": {
+            /**
+             * Activation
+             * @default tanh
+             * @enum {string}
+             */
+            activation: "relu" | "tanh" | "sigmoid" | "linear" | "gelu";
+            /**
+             * Type
+             * @default dense
+             * @constant
+             */
+            type: "dense";
+            /** Units */
+            units: number;
+        };
+        /**
+         * DenseLayer
+         * @description A fully connected layer followed by its activation.
+         */
+        "DenseLayer-Output": {
             /**
              * Activation
              * @default tanh
@@ -365,6 +412,20 @@ export interface components {
          * @enum {string}
          */
         EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary";
+        /**
+         * EventMessage
+         * @description Every later WebSocket message: a batch of events.
+         */
+        EventMessage: {
+            /** Events */
+            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"])[];
+            /**
+             * Type
+             * @default events
+             * @constant
+             */
+            type: "events";
+        };
         /** EventsOut */
         EventsOut: {
             /** Events */
@@ -386,14 +447,14 @@ export interface components {
              * Evidence
              * @description The numbers that triggered it, with the threshold
              */
-            evidence?: {
+            evidence: {
                 [key: string]: number | string | boolean | number[] | number[] | null;
             };
             /**
              * Layer
              * @description Qualified module name, if any
              */
-            layer?: string | null;
+            layer: string | null;
             /** Message */
             message: string;
             /** Recommendation */
@@ -497,7 +558,7 @@ export interface components {
          * Hyperparameters
          * @description Everything the learner may steer mid-run.
          */
-        Hyperparameters: {
+        "Hyperparameters-Input": {
             /**
              * Batch Size
              * @default 10
@@ -526,6 +587,40 @@ export interface components {
              * @default 0
              */
             weight_decay?: number;
+        };
+        /**
+         * Hyperparameters
+         * @description Everything the learner may steer mid-run.
+         */
+        "Hyperparameters-Output": {
+            /**
+             * Batch Size
+             * @default 10
+             */
+            batch_size: number;
+            /**
+             * Learning Rate
+             * @default 0.03
+             */
+            learning_rate: number;
+            /**
+             * Momentum
+             * @description For momentum/nesterov/rmsprop
+             * @default 0.9
+             */
+            momentum: number;
+            /**
+             * Optimizer
+             * @default sgd
+             * @enum {string}
+             */
+            optimizer: "sgd" | "momentum" | "nesterov" | "adam" | "adamw" | "rmsprop" | "adagrad";
+            /**
+             * Weight Decay
+             * @description L2 penalty
+             * @default 0
+             */
+            weight_decay: number;
         };
         /** HyperparametersEvent */
         HyperparametersEvent: {
@@ -663,13 +758,21 @@ export interface components {
          * NetSpec
          * @description Hidden layers of a network; input and output sizes follow from the dataset.
          */
-        NetSpec: {
+        "NetSpec-Input": {
             /** Layers */
-            layers?: components["schemas"]["DenseLayer"][];
+            layers?: components["schemas"]["DenseLayer-Input"][];
+        };
+        /**
+         * NetSpec
+         * @description Hidden layers of a network; input and output sizes follow from the dataset.
+         */
+        "NetSpec-Output": {
+            /** Layers */
+            layers: components["schemas"]["DenseLayer-Output"][];
         };
         /** RunCreate */
         RunCreate: {
-            config?: components["schemas"]["SessionConfig"];
+            config?: components["schemas"]["SessionConfig-Input"];
             /** Name */
             name?: string | null;
             /**
@@ -681,7 +784,7 @@ export interface components {
         };
         /** RunOut */
         RunOut: {
-            config: components["schemas"]["SessionConfig"];
+            config: components["schemas"]["SessionConfig-Output"];
             /**
              * Created At
              * Format: date-time
@@ -747,9 +850,9 @@ export interface components {
          * SessionConfig
          * @description A complete, reproducible description of a Playground run.
          */
-        SessionConfig: {
-            data?: components["schemas"]["DataConfig"];
-            hyperparameters?: components["schemas"]["Hyperparameters"];
+        "SessionConfig-Input": {
+            data?: components["schemas"]["DataConfig-Input"];
+            hyperparameters?: components["schemas"]["Hyperparameters-Input"];
             /** Max Steps */
             max_steps?: number | null;
             /**
@@ -757,7 +860,23 @@ export interface components {
              * @default 0
              */
             seed: number;
-            spec?: components["schemas"]["NetSpec"];
+            spec?: components["schemas"]["NetSpec-Input"];
+        };
+        /**
+         * SessionConfig
+         * @description A complete, reproducible description of a Playground run.
+         */
+        "SessionConfig-Output": {
+            data: components["schemas"]["DataConfig-Output"];
+            hyperparameters: components["schemas"]["Hyperparameters-Output"];
+            /** Max Steps */
+            max_steps: number | null;
+            /**
+             * Seed
+             * @default 0
+             */
+            seed: number;
+            spec: components["schemas"]["NetSpec-Output"];
         };
         /**
          * Severity
@@ -785,7 +904,7 @@ export interface components {
         /** StatusPayload */
         StatusPayload: {
             /** Reason */
-            reason?: string | null;
+            reason: string | null;
             status: components["schemas"]["RunStatus"];
         };
     };

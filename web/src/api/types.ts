@@ -18,12 +18,12 @@ export type ControlAction = In["ControlRequest"]["action"];
 export type RunOut = Out["RunOut"];
 export type RunPage = Out["RunPage"];
 export type RunStatus = Out["RunStatus"];
-export type SessionConfig = Out["SessionConfig"];
-export type Hyperparameters = Out["Hyperparameters"];
-export type DenseLayer = Out["DenseLayer"];
+export type SessionConfig = Out["SessionConfig-Output"];
+export type Hyperparameters = Out["Hyperparameters-Output"];
+export type DenseLayer = Out["DenseLayer-Output"];
 export type Activation = DenseLayer["activation"];
 export type OptimizerName = NonNullable<Hyperparameters["optimizer"]>;
-export type DatasetName = Out["DataConfig"]["dataset"];
+export type DatasetName = Out["DataConfig-Output"]["dataset"];
 export type DatasetInfo = Out["DatasetInfo"];
 export type DatasetPoints = Out["DatasetPoints"];
 export type LiveSnapshot = Out["LiveSnapshot"];
@@ -43,12 +43,8 @@ export type BoundaryEvent = EventOf<"boundary">;
 export type LayerStatsEvent = EventOf<"layer_stats">;
 export type GradientsEvent = EventOf<"gradients">;
 
-/**
- * Every WebSocket message after the first. The server's ``EventMessage`` model is not in the
- * OpenAPI document (no REST route returns it), so it is composed here from the generated
- * event type; when the schema gains it, use ``Schemas["EventMessage"]`` instead.
- */
-export type EventMessage = { type: "events"; events: RunEvent[] };
+/** Every WebSocket message after the first: a batch of events. */
+export type EventMessage = Out["EventMessage"];
 
 /** What arrives on ``/ws/runs/{id}``. */
 export type LiveMessage = LiveSnapshot | EventMessage;
