@@ -104,7 +104,15 @@ def serve(
         f"neuralscope {__version__} on [bold]http://{settings.host}:{settings.port}[/] "
         f"(database: {mask_url(settings.db_url)})"
     )
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        # Frames are mostly base64 grids that barely compress, and deflating them per viewer
+        # takes the GIL away from the training threads.
+        ws_per_message_deflate=False,
+    )
 
 
 def _seed_demo(store: Store, recorder: Recorder, settings: Settings) -> int:

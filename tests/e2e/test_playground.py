@@ -7,7 +7,6 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
-
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -18,7 +17,9 @@ BOUNDARY_PIXELS_JS = """
   const ctx = canvas.getContext('2d');
   const data = ctx.getImageData(60, 20, 480, 480).data;
   const colours = new Set();
-  for (let i = 0; i < data.length; i += 4 * 97) colours.add(data[i] + ',' + data[i+1] + ',' + data[i+2]);
+  for (let i = 0; i < data.length; i += 4 * 97) {
+    colours.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+  }
   return colours.size;
 }
 """
@@ -63,7 +64,9 @@ def test_train_watch_steer_and_stop_a_run(page: Page, server_url: str) -> None:
     expect(markers).to_contain_text("optimizer", timeout=15_000)
     expect(markers).to_contain_text("sgd")
     run_id = page.url.rsplit("/", 1)[-1]
-    events = httpx.get(f"{server_url}/api/runs/{run_id}/events", params={"kinds": "hyperparameters"})
+    events = httpx.get(
+        f"{server_url}/api/runs/{run_id}/events", params={"kinds": "hyperparameters"}
+    )
     (change,) = events.json()["events"]
     assert change["step"] >= step_before
     assert {"name": "optimizer", "old": "adam", "new": "sgd"} in change["payload"]["changes"]

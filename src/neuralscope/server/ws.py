@@ -20,7 +20,7 @@ from neuralscope.server.schemas import EventMessage
 from neuralscope.server.views import live_snapshot
 from neuralscope.store import RunNotFound
 
-MAX_MESSAGES_PER_S = 30
+MAX_MESSAGES_PER_S = 20
 router = APIRouter()
 
 

@@ -43,8 +43,9 @@ class ProbeConfig:
     The defaults keep a live 2-8-8-1 run within ~20% of a bare loop's speed (measured by
     ``benchmarks/session_overhead.py``) while a viewer still gets far more than 10 updates/s.
     Boundary frames are pictures, not data: they are also capped at one per
-    ``boundary_min_interval_s`` of wall time, so a fast run does not spend its time drawing
-    frames nobody can see (0 disables the cap, e.g. for reproducible tests).
+    ``boundary_min_interval_s`` of wall time (15 frames/s, above the 10/s a viewer needs),
+    so a fast run does not spend its time drawing frames nobody can see (0 disables the
+    cap, e.g. for reproducible tests).
     """
 
     metrics_every: int = 20
@@ -52,7 +53,7 @@ class ProbeConfig:
     stats_every: int = 50
     boundary_every: int = 20
     boundary_resolution: int = 100
-    boundary_min_interval_s: float = 0.05
+    boundary_min_interval_s: float = 1 / 15
 
     def __post_init__(self) -> None:
         if not self.boundary_min_interval_s >= 0:
