@@ -44,6 +44,9 @@ from neuralscope.training import (
 log = logging.getLogger(__name__)
 
 ControlAction = Literal["start", "pause", "resume", "stop", "set"]
+# Asked every IDLE_CHECK_EVERY steps; returns why the run should pause now, or None.
+IdleCheck = Callable[[], str | None]
+IDLE_CHECK_EVERY = 256
 COMMAND_TIMEOUT_S = 10.0
 FLUSH_TIMEOUT_S = 5.0
 
@@ -69,8 +72,10 @@ class LiveRun:
         probes: SessionProbes,
         emit: Callable[[Sequence[Event]], None],
         clock: Callable[[], float] = time.time,
+        idle_check: IdleCheck | None = None,
     ) -> None:
         self.run_id = run_id
+        self._idle_check = idle_check
         self.session = session
         self._probes = probes
         self._emit = emit
@@ -142,6 +147,12 @@ class LiveRun:
         self._emit(events)
         return session.status
 
+    def _pause_if_idle(self, idle_check: IdleCheck) -> None:
+        reason = idle_check()
+        if reason is not None and self.session.status is RunStatus.RUNNING:
+            self.session.pause()
+            self._emit([self._status_event(RunStatus.PAUSED, reason), *self._probes.snapshot()])
+
     def _drain_commands(self) -> None:
         while True:
             try:
@@ -169,6 +180,8 @@ class LiveRun:
                 events = self._probes.after_step(result)
                 if events:
                     self._emit(events)
+                if self._idle_check and result.step % IDLE_CHECK_EVERY == 0:
+                    self._pause_if_idle(self._idle_check)
         except Exception as exc:
             log.exception("run %s failed", self.run_id)
             self._emit([self._status_event(RunStatus.FAILED, f"{type(exc).__name__}: {exc}")])
@@ -189,6 +202,7 @@ class RunManager:
         device: str = "cpu",
         probe_config: ProbeConfig | None = None,
         max_live: int = 8,
+        unwatched_pause_s: float = 60.0,
     ) -> None:
         self.store = store
         self.recorder = recorder
@@ -196,6 +210,7 @@ class RunManager:
         self._device = device
         self._probe_config = probe_config or ProbeConfig()
         self._max_live = max_live
+        self._unwatched_pause_s = unwatched_pause_s
         self._lock = threading.Lock()
         self._live: dict[str, LiveRun] = {}
 
@@ -220,9 +235,10 @@ class RunManager:
             kind="playground",
             config=config.model_dump(mode="json"),
         )
-        live = LiveRun(
-            record.id, session, SessionProbes(session, record.id, self._probe_config), self._emit
-        )
+        probes = SessionProbes(session, record.id, self._probe_config)
+        # A run without a step limit whose viewers all left (closed tab) would train forever.
+        idle = self._unwatched_check(record.id) if config.max_steps is None else None
+        live = LiveRun(record.id, session, probes, self._emit, idle_check=idle)
         with self._lock:
             self._live[record.id] = live
         live.launch()
@@ -230,6 +246,26 @@ class RunManager:
             live.control("start")
         self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(record.id)
+
+    def _unwatched_check(self, run_id: str) -> IdleCheck:
+        last_watched = time.monotonic()
+        limit = self._unwatched_pause_s
+
+        def check() -> str | None:
+            nonlocal last_watched
+            now = time.monotonic()
+            if self.bus.subscriber_count(run_id):
+                last_watched = now
+                return None
+            if now - last_watched < limit:
+                return None
+            last_watched = now
+            return (
+                f"paused automatically: nobody has watched this run for {limit:g} s and it has "
+                "no step limit; resume it to go on"
+            )
+
+        return check
 
     def live(self, run_id: str) -> LiveRun | None:
         with self._lock:
