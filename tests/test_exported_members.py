@@ -42,3 +42,16 @@ def test_engines_never_import_the_floors_above() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_finding_code_is_registered_once_in_snake_case() -> None:
+    from neuralscope import findings
+
+    lists = [v for n, v in vars(findings).items() if n.startswith("_") and isinstance(v, list)]
+    codes = [c.code for lst in lists for c in lst]
+    assert len(codes) == len(set(codes)), "a code is registered twice"
+    assert set(codes) == set(findings.FINDING_CODES)
+    for code in codes:
+        assert code.replace("_", "").isalpha() and code == code.lower(), code
+        entry = findings.FINDING_CODES[code]
+        assert entry.meaning and entry.source, f"{code} lacks its meaning or source"

@@ -46,16 +46,50 @@ class FindingCode:
     source: str
 
 
+# One list per job; each code is registered exactly once (a test checks it). Codes shared by
+# several jobs (static analysis and live watching both find dead units) live in _SHARED.
+_SHARED = [
+    FindingCode(
+        "dead_units",
+        "Dead units",
+        "Units whose output is never positive on the probe data (ReLU: they get no gradient "
+        "and stop learning); static analysis can certify some from weights alone.",
+        "Lu et al. 2019 (arXiv 1903.06733); interval certificate: SCIENCE.md section 1.1.",
+    ),
+    FindingCode(
+        "vanishing_gradients",
+        "Vanishing gradients",
+        "Gradient norms in early layers are orders of magnitude below the last layer's.",
+        "Pascanu et al. 2013; first/last-layer ratio < 1e-3 (heuristic, configurable).",
+    ),
+    FindingCode(
+        "exploding_gradients",
+        "Exploding gradients",
+        "Gradient norms spike far above their running median, or become non-finite.",
+        "Pascanu et al. 2013; spike > 10x running median (heuristic, configurable).",
+    ),
+]
+
+_TRAINING = [
+    FindingCode(
+        "loss_divergence",
+        "Loss diverged",
+        "The training loss became NaN or infinite; the run cannot continue.",
+        "Non-finite loss is exact; see Pascanu et al. 2013 on exploding gradients.",
+    ),
+]
+
+# Static model analytics (issue #4): add codes here.
+_ANALYSIS: list[FindingCode] = []
+
+# Live diagnostics of watched runs (issue #5): add codes here.
+_WATCH: list[FindingCode] = []
+
+# Module decomposition (issue #7): add codes here.
+_DECOMPOSITION: list[FindingCode] = []
+
 FINDING_CODES: dict[str, FindingCode] = {
-    c.code: c
-    for c in [
-        FindingCode(
-            "loss_divergence",
-            "Loss diverged",
-            "The training loss became NaN or infinite; the run cannot continue.",
-            "Non-finite loss is exact; see Pascanu et al. 2013 on exploding gradients.",
-        ),
-    ]
+    c.code: c for c in [*_SHARED, *_TRAINING, *_ANALYSIS, *_WATCH, *_DECOMPOSITION]
 }
 
 

@@ -1,0 +1,33 @@
+"""The ``neuralscope`` command.
+
+Human-readable output by default (rich; progress on stderr); ``--json`` prints only JSON on
+stdout. Errors go to stderr with a non-zero exit code. One module per command (group); this
+file only assembles them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from neuralscope import __version__
+from neuralscope.cli.runs import runs_app
+from neuralscope.cli.serve import serve
+from neuralscope.cli.train import train
+
+app = typer.Typer(help="See inside neural networks while they train.", no_args_is_help=True)
+app.command()(serve)
+app.command()(train)
+app.add_typer(runs_app, name="runs")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

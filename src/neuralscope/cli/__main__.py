@@ -1,0 +1,5 @@
+"""``python -m neuralscope.cli``."""
+
+from neuralscope.cli import main
+
+main()
