@@ -1,0 +1,60 @@
+"""Decompose a layer into functional modules, score them, track them, advise on them.
+
+Methods and their measured validity: SCIENCE.md section 4 (correlation-graph components or
+spectral clustering on |Pearson| affinity; mean-ablation importance against random unit
+sets; Hungarian matching on Jaccard for identity across snapshots).
+"""
+
+from __future__ import annotations
+
+from neuralscope.decomposition.advisor import AdvisorThresholds, layer_findings
+from neuralscope.decomposition.decompose import DecomposeConfig, decompose
+from neuralscope.decomposition.live import LiveConfig, LiveDecomposer, LiveSnapshot
+from neuralscope.decomposition.results import (
+    Connection,
+    Decomposition,
+    Importance,
+    LayerDecomposition,
+    Module,
+    ModuleMetrics,
+    TaskScores,
+)
+from neuralscope.decomposition.strategies import (
+    Clusterer,
+    CorrelationComponents,
+    HierarchicalClusterer,
+    KMeansClusterer,
+    SpectralClustering,
+)
+from neuralscope.decomposition.tracking import ModuleEvent, ModuleTracker, TrackerConfig
+from neuralscope.decomposition.whatif import Intervention, Prune, Reinitialize, WhatIf, what_if
+
+__all__ = [
+    "AdvisorThresholds",
+    "Clusterer",
+    "Connection",
+    "CorrelationComponents",
+    "DecomposeConfig",
+    "Decomposition",
+    "HierarchicalClusterer",
+    "Importance",
+    "Intervention",
+    "KMeansClusterer",
+    "LayerDecomposition",
+    "LiveConfig",
+    "LiveDecomposer",
+    "LiveSnapshot",
+    "Module",
+    "ModuleEvent",
+    "ModuleMetrics",
+    "ModuleTracker",
+    "Prune",
+    "Reinitialize",
+    "SpectralClustering",
+    "TaskScores",
+    "TrackerConfig",
+    "WhatIf",
+    "decompose",
+    "layer_findings",
+    "what_if",
+]
