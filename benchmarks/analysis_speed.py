@@ -1,0 +1,110 @@
+"""Static analysis speed: neuralscope vs WeightWatcher 0.7.7 on a BERT-base-shaped encoder.
+
+Model: 12 encoder layers, d = 768, 12 heads, FFN 3072, built from ``nn.Linear`` q/k/v/out and
+FFN projections (so both tools see the same 72 matrices), random init. Both sides run
+interleaved in one process on one thread each (OMP/OpenBLAS/MKL = 1, torch.set_num_threads(1));
+the median over repeats is reported. Ours: the full data-free ``neuralscope.analyze`` (weights,
+histograms, sparsity, anomalies, spectra, alpha, MP, init, findings, optimization estimate).
+Theirs: ``weightwatcher.WeightWatcher(model=m).analyze()`` with its defaults.
+
+Bars (issue #4): >= 5x faster; alpha within +-0.1 on layers where both fit.
+
+    .venv/bin/python benchmarks/analysis_speed.py [--repeats 3] [--layers 12]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+from neuralscope.analysis import ModelReport, analyze  # noqa: E402
+from neuralscope.nets.io import LoadedModel, module_layers  # noqa: E402
+
+
+class Layer(nn.Module):
+    def __init__(self, d: int = 768, ff: int = 3072) -> None:
+        super().__init__()
+        self.query, self.key, self.value, self.out = (nn.Linear(d, d) for _ in range(4))
+        self.ff1, self.ff2 = nn.Linear(d, ff), nn.Linear(ff, d)
+        self.norm1, self.norm2 = nn.LayerNorm(d), nn.LayerNorm(d)
+
+
+class Encoder(nn.Module):
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.layer = nn.ModuleList(Layer() for _ in range(n))
+
+
+def ours(model: nn.Module) -> tuple[float, ModelReport]:
+    state = {k: v.detach() for k, v in model.state_dict().items()}
+    loaded = LoadedModel("bert-base-shaped", "module", state, module_layers(model))
+    t0 = time.perf_counter()
+    report = analyze(loaded)
+    return time.perf_counter() - t0, report
+
+
+def theirs(model: nn.Module) -> tuple[float, dict[str, float]]:
+    import weightwatcher as ww
+
+    logging.getLogger("weightwatcher").setLevel(logging.ERROR)
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        details = ww.WeightWatcher(model=model).analyze()
+    elapsed = time.perf_counter() - t0
+    return elapsed, {str(r["longname"]): float(r["alpha"]) for _, r in details.iterrows()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--layers", type=int, default=12)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    model = Encoder(args.layers).eval()
+    print(
+        f"model: {sum(p.numel() for p in model.parameters()):,} parameters; load: "
+        f"{os.getloadavg()[0]:.2f} (1-min avg) on {os.cpu_count()} cores"
+    )
+    t_ours, t_ww = [], []
+    report, ww_alpha = None, {}
+    for i in range(args.repeats):
+        a, report = ours(model)
+        b, ww_alpha = theirs(model)
+        t_ours.append(a)
+        t_ww.append(b)
+        print(f"  repeat {i}: neuralscope {a:.2f} s, weightwatcher {b:.2f} s")
+    assert report is not None
+    m_ours, m_ww = statistics.median(t_ours), statistics.median(t_ww)
+    print(f"neuralscope.analyze   median {m_ours:.2f} s")
+    print(f"WeightWatcher.analyze median {m_ww:.2f} s")
+    print(f"speed-up {m_ww / m_ours:.1f}x (bar >= 5x): {'PASS' if m_ww / m_ours >= 5 else 'FAIL'}")
+    diffs = []
+    for s in report.spectral:
+        layer = s.name.removesuffix(".weight")
+        theirs_alpha = ww_alpha.get(layer)
+        if s.alpha is not None and theirs_alpha is not None and theirs_alpha > 0:
+            diffs.append((abs(s.alpha - theirs_alpha), layer, s.alpha, theirs_alpha))
+    worst = max(diffs) if diffs else None
+    print(
+        f"alpha compared on {len(diffs)} layers where both fit; max |diff| "
+        f"{worst[0] if worst else float('nan'):.4f} ({worst[1] if worst else '-'}: ours "
+        f"{worst[2] if worst else 0:.3f}, WW {worst[3] if worst else 0:.3f}) (bar 0.1): "
+        f"{'PASS' if diffs and worst and worst[0] <= 0.1 else 'FAIL'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
