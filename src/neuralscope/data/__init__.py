@@ -1,12 +1,40 @@
-"""Dataset registry: synthetic 2-D sets (more loaders join here)."""
+"""Dataset registry: synthetic 2-D sets, regression, digits/MNIST images, CSV uploads."""
 
-from neuralscope.data.synthetic import (
-    BOUNDS,
-    GENERATORS,
+from neuralscope.data.base import BOUNDS, Dataset, DatasetInfo, DatasetKind, Task
+from neuralscope.data.csv_upload import CsvError, CsvOptions, ParsedTable, parse_csv
+from neuralscope.data.features import FeatureName, derive
+from neuralscope.data.idx import IdxError, MnistCache, parse_idx
+from neuralscope.data.registry import (
+    REGISTRY,
     DataConfig,
-    Dataset2D,
     DatasetName,
+    DatasetSpec,
+    dataset_info,
     make_dataset,
 )
 
-__all__ = ["BOUNDS", "GENERATORS", "DataConfig", "Dataset2D", "DatasetName", "make_dataset"]
+Dataset2D = Dataset  # the name before images joined (kept for compatibility)
+
+__all__ = [
+    "BOUNDS",
+    "REGISTRY",
+    "CsvError",
+    "CsvOptions",
+    "DataConfig",
+    "Dataset",
+    "Dataset2D",
+    "DatasetInfo",
+    "DatasetKind",
+    "DatasetName",
+    "DatasetSpec",
+    "FeatureName",
+    "IdxError",
+    "MnistCache",
+    "ParsedTable",
+    "Task",
+    "dataset_info",
+    "derive",
+    "make_dataset",
+    "parse_csv",
+    "parse_idx",
+]

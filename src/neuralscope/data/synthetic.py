@@ -1,53 +1,26 @@
-"""Synthetic 2-D classification sets, as learners know them from TensorFlow Playground.
+"""Synthetic 2-D sets, as learners know them from TensorFlow Playground, plus their relatives.
 
-Points live in the square [-6, 6]^2 and labels are 0/1. ``noise`` is a fraction in [0, 0.5]:
-how much the classes are blurred into each other. Generation is seeded and uses its own
-``numpy.random.Generator``, so it never touches global random state.
+Points live in the square [-6, 6]^2. ``noise`` is a fraction in [0, 0.5]: how much the classes
+are blurred into each other (regression: how much the target is perturbed). Generation is
+seeded and uses its own ``numpy.random.Generator``, so it never touches global random state.
+
+Binary sets (circle, xor, gauss, spirals) follow TF Playground's ``dataset.ts``
+(Smilkov & Carter, 2016); moons follows scikit-learn's ``make_moons``; blobs and the
+multi-arm spirals generalise gauss and spirals to 3-5 classes; the regression sets (plane,
+multigauss) follow Playground's ``regressPlane`` / ``regressGaussian``; sine is 1-D.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
-import torch
-from pydantic import BaseModel, ConfigDict, Field
 
-DatasetName = Literal["spirals", "circle", "xor", "gauss"]
-BOUNDS: tuple[float, float] = (-6.0, 6.0)
-
-_Generator = Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]
+Points = tuple[np.ndarray, np.ndarray]
+Generator2D = Callable[[np.random.Generator, int, float, int], Points]
 
 
-class DataConfig(BaseModel):
-    """Which 2-D set to draw and how."""
-
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
-    )
-
-    dataset: DatasetName = "spirals"
-    n_samples: int = Field(default=500, ge=10, le=100_000)
-    noise: float = Field(default=0.0, ge=0.0, le=0.5)
-    validation_fraction: float = Field(default=0.5, gt=0.0, lt=1.0)
-
-
-@dataclass(frozen=True)
-class Dataset2D:
-    """A drawn dataset, split into training and validation parts."""
-
-    name: DatasetName
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_val: torch.Tensor
-    y_val: torch.Tensor
-    bounds: tuple[float, float] = BOUNDS
-    n_classes: int = 2
-
-
-def _circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+def _circle(rng: np.random.Generator, n: int, noise: float, k: int = 2) -> Points:
     radius = 5.0
     n_in = n // 2
     r = np.concatenate(
@@ -61,7 +34,7 @@ def _circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray,
     return points, labels
 
 
-def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+def _xor(rng: np.random.Generator, n: int, noise: float, k: int = 2) -> Points:
     padding = 0.3
     points = rng.uniform(-5, 5, (n, 2))
     points += np.where(points > 0, padding, -padding)  # keep points off the axes
@@ -70,7 +43,7 @@ def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np
     return points, labels
 
 
-def _gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+def _gauss(rng: np.random.Generator, n: int, noise: float, k: int = 2) -> Points:
     std = 0.5 + 3.5 * noise / 0.5
     half = n // 2
     labels = np.concatenate([np.ones(half, np.int64), np.zeros(n - half, np.int64)])
@@ -78,7 +51,7 @@ def _gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, 
     return centres + rng.normal(0, std, (n, 2)), labels
 
 
-def _spirals(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+def _spirals(rng: np.random.Generator, n: int, noise: float, k: int = 2) -> Points:
     half = n // 2
     parts, labels = [], []
     for label, delta, count in ((1, 0.0, half), (0, np.pi, n - half)):
@@ -91,29 +64,68 @@ def _spirals(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray
     return np.concatenate(parts), np.concatenate(labels)
 
 
-GENERATORS: dict[DatasetName, _Generator] = {
+def _moons(rng: np.random.Generator, n: int, noise: float, k: int = 2) -> Points:
+    """Two interleaving half circles (scikit-learn ``make_moons``), scaled to the plane."""
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = rng.uniform(0, np.pi, n_out)
+    t_in = rng.uniform(0, np.pi, n_in)
+    outer = np.stack([np.cos(t_out), np.sin(t_out)], axis=1)
+    inner = np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], axis=1)
+    points = np.concatenate([outer, inner]) - np.array([0.5, 0.25])
+    points = points * 3.0 + rng.normal(0, 1, (n, 2)) * noise * 3.0
+    labels = np.concatenate([np.zeros(n_out, np.int64), np.ones(n_in, np.int64)])
+    return points, labels
+
+
+def _blobs(rng: np.random.Generator, n: int, noise: float, k: int = 3) -> Points:
+    """``k`` Gaussian blobs with centres evenly spaced on a circle of radius 3.5."""
+    labels = np.arange(n) % k
+    angle = 2 * np.pi * labels / k + np.pi / 2
+    centres = 3.5 * np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    std = 0.6 + 3.0 * noise
+    return centres + rng.normal(0, std, (n, 2)), labels.astype(np.int64)
+
+
+def _spirals_multi(rng: np.random.Generator, n: int, noise: float, k: int = 3) -> Points:
+    """``k`` interleaved spiral arms (CS231n's spiral data, scaled to the plane)."""
+    labels = np.arange(n) % k
+    t = rng.uniform(0.05, 1.0, n)
+    angle = 1.5 * t * 2 * np.pi + 2 * np.pi * labels / k
+    xy = 5.0 * t[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=1)
+    return xy + rng.uniform(-1, 1, (n, 2)) * noise * 2, labels.astype(np.int64)
+
+
+def _plane(rng: np.random.Generator, n: int, noise: float, k: int = 0) -> Points:
+    """Target = (x1 + x2) / 12 in [-1, 1], as Playground's ``regressPlane``."""
+    points = rng.uniform(-6, 6, (n, 2))
+    target = (points[:, 0] + points[:, 1]) / 12 + rng.uniform(-1, 1, n) * noise
+    return points, target.astype(np.float64)
+
+
+def _multigauss(rng: np.random.Generator, n: int, noise: float, k: int = 0) -> Points:
+    """Target = signed sum of six Gaussian bumps (Playground's ``regressGaussian``)."""
+    bumps = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1]])
+    bumps = np.concatenate([bumps, [[4, -2.5, -1]]])
+    points = rng.uniform(-6, 6, (n, 2))
+    d2 = ((points[:, None, :] - bumps[None, :, :2]) ** 2).sum(-1)
+    target = (bumps[None, :, 2] * np.exp(-d2 / 2.0)).sum(1)
+    return points, target + rng.uniform(-1, 1, n) * noise
+
+
+def _sine(rng: np.random.Generator, n: int, noise: float, k: int = 0) -> Points:
+    """1-D: target = sin(x) for x in [-6, 6]."""
+    x = rng.uniform(-6, 6, (n, 1))
+    return x, np.sin(x[:, 0]) + rng.normal(0, 1, n) * noise
+
+
+CLASSIFICATION: dict[str, Generator2D] = {
     "spirals": _spirals,
     "circle": _circle,
     "xor": _xor,
     "gauss": _gauss,
+    "moons": _moons,
+    "blobs": _blobs,
+    "spirals_multi": _spirals_multi,
 }
-
-
-def make_dataset(config: DataConfig, seed: int = 0) -> Dataset2D:
-    """Draw ``config.n_samples`` points, shuffle, and split off the validation part."""
-    rng = np.random.default_rng(seed)
-    points, labels = GENERATORS[config.dataset](rng, config.n_samples, config.noise)
-    points = np.clip(points, *BOUNDS)
-    order = rng.permutation(len(points))
-    points, labels = points[order], labels[order]
-    n_val = max(1, round(config.n_samples * config.validation_fraction))
-    n_val = min(n_val, config.n_samples - 1)
-    x = torch.as_tensor(points, dtype=torch.float32)
-    y = torch.as_tensor(labels, dtype=torch.float32).unsqueeze(1)
-    return Dataset2D(
-        name=config.dataset,
-        x_train=x[n_val:],
-        y_train=y[n_val:],
-        x_val=x[:n_val],
-        y_val=y[:n_val],
-    )
+REGRESSION: dict[str, Generator2D] = {"plane": _plane, "multigauss": _multigauss, "sine": _sine}

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from neuralscope.data import DataConfig
-from neuralscope.nets import NetSpec
+from neuralscope.data import DataConfig, dataset_info
+from neuralscope.nets import NetSpec, SpecError, infer_shapes
 
 OptimizerName = Literal["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"]
+
+
+def _dropout(value: float | None) -> float | None:
+    if value is not None and value != -1.0 and value < 0:
+        raise ValueError("dropout is -1 (keep the spec's p) or in [0, 1)")
+    return value
 
 
 class Hyperparameters(BaseModel):
@@ -26,6 +32,17 @@ class Hyperparameters(BaseModel):
         default=0.9, ge=0.0, lt=1.0, description="For momentum/nesterov/rmsprop"
     )
     weight_decay: float = Field(default=0.0, ge=0.0, le=1.0, description="L2 penalty")
+    l1: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="L1 penalty: l1 * sum |w| over weights"
+    )
+    dropout: float = Field(
+        default=-1.0,
+        ge=-1.0,
+        lt=1.0,
+        description="p of every Dropout layer; -1 keeps each layer's p from the spec",
+    )
+
+    _check_dropout = field_validator("dropout")(lambda v: _dropout(v))
 
 
 class HyperparameterUpdate(BaseModel):
@@ -40,6 +57,10 @@ class HyperparameterUpdate(BaseModel):
     batch_size: int | None = Field(default=None, ge=1, le=100_000)
     momentum: float | None = Field(default=None, ge=0.0, lt=1.0)
     weight_decay: float | None = Field(default=None, ge=0.0, le=1.0)
+    l1: float | None = Field(default=None, ge=0.0, le=1.0)
+    dropout: float | None = Field(default=None, ge=-1.0, lt=1.0)
+
+    _check_dropout = field_validator("dropout")(lambda v: _dropout(v))
 
 
 class SessionConfig(BaseModel):
@@ -54,3 +75,17 @@ class SessionConfig(BaseModel):
     hyperparameters: Hyperparameters = Field(default_factory=Hyperparameters)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     max_steps: int | None = Field(default=None, ge=1, le=10_000_000)
+
+    @model_validator(mode="after")
+    def _layers_fit_the_data(self) -> SessionConfig:
+        """The spec must fit the dataset's input shape (errors name ``spec.layers.N.field``)."""
+        info = dataset_info(self.data)
+        shape = info.input_shape
+        if self.data.features:
+            shape = (shape[0] + len(self.data.features),)
+        width = info.n_classes if info.task == "multiclass" else 1
+        try:
+            infer_shapes(self.spec, shape, width)
+        except SpecError as exc:
+            raise ValueError(f"spec.{exc.field}: {exc.message}") from exc
+        return self

@@ -49,6 +49,9 @@ class ProbeConfig:
     """
 
     metrics_every: int = 20
+    # precision/recall/F1 (regression: MAE/R²) ride along every curves_every steps: each
+    # extra series costs the recorder and every viewer, and these move slowly.
+    curves_every: int = 100
     gradients_every: int = 50
     stats_every: int = 50
     boundary_every: int = 20
@@ -102,7 +105,8 @@ class SessionProbes:
         metrics_due = step % cfg.metrics_every == 0
         completed = result.status is RunStatus.COMPLETED
         if metrics_due or completed:
-            events.append(self._metrics(step, now))
+            curves = completed or step % cfg.curves_every == 0
+            events.append(self._metrics(step, now, curves=curves))
         if step % cfg.gradients_every == 0:
             events.extend(self._gradients(step, now))
         if step % cfg.stats_every == 0:
@@ -110,7 +114,7 @@ class SessionProbes:
         if step % cfg.boundary_every == 0 and (
             completed or now - self._last_boundary >= cfg.boundary_min_interval_s
         ):
-            events.append(self._boundary(step, now))
+            events.extend(self._boundary(step, now))
         events.extend(self._new_findings(step, now))
         if completed:
             reason = f"reached max_steps ({self.session.config.max_steps})"
@@ -127,25 +131,27 @@ class SessionProbes:
             self._metrics(step, now),
             *self._gradients(step, now),
             *self._layer_stats(step, now),
-            self._boundary(step, now),
+            *self._boundary(step, now),
         ]
 
     # -- one builder per kind --------------------------------------------------------------
 
-    def _metrics(self, step: int, now: float) -> MetricsEvent:
-        """Batch-loss mean since the last metrics event, plus full-split loss and accuracy.
+    def _metrics(self, step: int, now: float, *, curves: bool = True) -> MetricsEvent:
+        """Batch-loss mean since the last metrics event, plus full-split loss and every metric.
+
+        Names: ``train/loss`` (mean batch loss), ``val/loss``, ``{split}/accuracy``
+        (classification) and, with ``curves``, the curves of
+        :func:`neuralscope.training.metrics.curve_values` (macro precision/recall/F1, or
+        mse/mae/r2).
 
         Before any step has been taken the train loss is the full training-set loss.
         """
-        train, val = self.session.evaluate_splits()
+        train, val, metrics = self.session.evaluate_all(curves=curves)
         train_loss = self._loss_sum / self._loss_count if self._loss_count else train.loss
         self._loss_sum, self._loss_count = 0.0, 0
-        values = {
-            "train/loss": train_loss,
-            "train/accuracy": train.accuracy,
-            "val/loss": val.loss,
-            "val/accuracy": val.accuracy,
-        }
+        values = {**metrics, "train/loss": train_loss, "val/loss": val.loss}
+        if self.session.task != "regression":
+            values |= {"train/accuracy": train.accuracy, "val/accuracy": val.accuracy}
         finite = {name: v for name, v in values.items() if math.isfinite(v)}
         return MetricsEvent(
             run_id=self.run_id, step=step, time=now, payload=MetricsPayload(values=finite)
@@ -168,12 +174,20 @@ class SessionProbes:
             return []
         return [LayerStatsEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
 
-    def _boundary(self, step: int, now: float) -> BoundaryEvent:
+    def _boundary(self, step: int, now: float) -> list[Event]:
+        """A boundary frame for 1-D and 2-D inputs (images have no plane to draw)."""
         self._last_boundary = now
+        data = self.session.dataset
+        if len(data.input_shape) != 1 or data.input_shape[0] > 2:
+            return []
         payload = boundary_payload(
-            self.session.model, self.session.dataset.bounds, self.config.boundary_resolution
+            self.session.model,
+            data.bounds,
+            self.config.boundary_resolution,
+            task=data.task,
+            input_dim=data.input_shape[0],
         )
-        return BoundaryEvent(run_id=self.run_id, step=step, time=now, payload=payload)
+        return [BoundaryEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
 
     def _new_findings(self, step: int, now: float) -> list[Event]:
         new = self.session.findings[self._findings_seen :]
