@@ -83,6 +83,9 @@ test: check web web-test e2e-deps
 
 bench: $(STAMPS)/python
 	$(BIN)/python benchmarks/session_overhead.py
+	$(BIN)/python benchmarks/watch_overhead.py
+	$(BIN)/python benchmarks/analysis_speed.py
+	$(BIN)/python benchmarks/decompose_speed.py
 
 clean:
 	rm -rf $(STAMPS) build web/node_modules src/neuralscope/server/static

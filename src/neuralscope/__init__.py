@@ -8,11 +8,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from neuralscope.analysis import ModelReport, analyze, compare
 from neuralscope.config import Settings
 from neuralscope.data import DataConfig, make_dataset
+from neuralscope.decomposition import Decomposition, decompose
 from neuralscope.events import Event, EventKind, RunStatus
 from neuralscope.findings import FINDING_CODES, Finding, Severity
 from neuralscope.nets import NetSpec, build_model
+from neuralscope.nets.io import load_model
 from neuralscope.training import (
     Hyperparameters,
     HyperparameterUpdate,
@@ -21,15 +24,18 @@ from neuralscope.training import (
     SessionConfig,
     SessionProbes,
 )
+from neuralscope.watch import WatchConfig, WatchRun, watch
 
 __all__ = [
     "FINDING_CODES",
     "DataConfig",
+    "Decomposition",
     "Event",
     "EventKind",
     "Finding",
     "HyperparameterUpdate",
     "Hyperparameters",
+    "ModelReport",
     "NetSpec",
     "ProbeConfig",
     "RunStatus",
@@ -38,7 +44,14 @@ __all__ = [
     "SessionProbes",
     "Settings",
     "Severity",
+    "WatchConfig",
+    "WatchRun",
     "__version__",
+    "analyze",
     "build_model",
+    "compare",
+    "decompose",
+    "load_model",
     "make_dataset",
+    "watch",
 ]

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
         return self.home / "artifacts"
 
     @property
+    def datasets_dir(self) -> Path:
+        """Cache of downloaded and imported datasets (MNIST, ...)."""
+        return self.home / "datasets"
+
+    @property
     def is_loopback(self) -> bool:
         """True when the server only listens on this machine."""
         if self.host == "localhost":

@@ -16,6 +16,9 @@ kind               payload                                         bus policy
 ``layer_stats``    per-layer activation mean/std/dead fraction     coalesce
 ``gradients``      per-parameter gradient norms                    coalesce
 ``boundary``       decision-boundary grid                          coalesce
+``histograms``     weight/bias/activation/gradient histograms      coalesce
+``calibration``    confidence and calibration of one split         never drop
+``samples``        sample inputs with predictions                  coalesce
 =================  ==============================================  ===========
 
 "Coalesce" means a slow consumer only ever gets the newest one of that kind; the recorder
@@ -42,9 +45,20 @@ class EventKind(StrEnum):
     LAYER_STATS = "layer_stats"
     GRADIENTS = "gradients"
     BOUNDARY = "boundary"
+    HISTOGRAMS = "histograms"
+    CALIBRATION = "calibration"
+    SAMPLES = "samples"
 
 
-COALESCABLE_KINDS = frozenset({EventKind.LAYER_STATS, EventKind.GRADIENTS, EventKind.BOUNDARY})
+COALESCABLE_KINDS = frozenset(
+    {
+        EventKind.LAYER_STATS,
+        EventKind.GRADIENTS,
+        EventKind.BOUNDARY,
+        EventKind.HISTOGRAMS,
+        EventKind.SAMPLES,
+    }
+)
 
 
 class RunStatus(StrEnum):
@@ -153,6 +167,67 @@ class BoundaryPayload(_Payload):
     values: CompactArray
 
 
+HistogramSource = Literal["weight", "bias", "activation", "gradient"]
+
+
+class Histogram(_Payload):
+    """Counts of one tensor's values in ``len(counts)`` equal-width bins over ``[lo, hi]``."""
+
+    name: str = Field(description="Qualified parameter or module name")
+    source: HistogramSource
+    lo: float
+    hi: float
+    counts: list[int]
+
+
+class HistogramsPayload(_Payload):
+    histograms: list[Histogram]
+
+
+class CalibrationBin(_Payload):
+    lo: float
+    hi: float
+    count: int
+    accuracy: float
+    confidence: float
+
+
+class CalibrationPayload(_Payload):
+    """Confidence (max softmax probability) and calibration over a window of predictions.
+
+    ``ece``/``mce`` use 15 equal-width bins, (lo, hi] with the first bin [0, 1/15]
+    (Guo et al. 2017); ``p_value`` is the consistency-resampling null of ECE (Broecker &
+    Smith 2007); ``auroc`` separates correct from incorrect by confidence (Hendrycks &
+    Gimpel 2017), None when one class of outcome is missing.
+    """
+
+    split: str
+    n: int
+    accuracy: float
+    ece: float
+    mce: float
+    signed_gap: float = Field(description="sum_m |B_m|/n (conf - acc); > 0 over-confident")
+    p_value: float | None = Field(
+        description="Consistency-resampling p-value of ECE; None for the training split"
+    )
+    auroc: float | None
+    mean_confidence_correct: float | None
+    mean_confidence_incorrect: float | None
+    bins: list[CalibrationBin]
+    hist_correct: list[int] = Field(description="Confidence histogram, 20 bins on [0, 1]")
+    hist_incorrect: list[int]
+
+
+class SamplesPayload(_Payload):
+    """A few inputs with their predictions; ``images`` is (N, H, W) uint8 for image inputs."""
+
+    split: str
+    images: CompactArray | None
+    targets: list[int]
+    predictions: list[int]
+    confidences: list[float]
+
+
 class _EventBase(BaseModel):
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
@@ -196,6 +271,21 @@ class BoundaryEvent(_EventBase):
     payload: BoundaryPayload
 
 
+class HistogramsEvent(_EventBase):
+    kind: Literal[EventKind.HISTOGRAMS] = EventKind.HISTOGRAMS
+    payload: HistogramsPayload
+
+
+class CalibrationEvent(_EventBase):
+    kind: Literal[EventKind.CALIBRATION] = EventKind.CALIBRATION
+    payload: CalibrationPayload
+
+
+class SamplesEvent(_EventBase):
+    kind: Literal[EventKind.SAMPLES] = EventKind.SAMPLES
+    payload: SamplesPayload
+
+
 Event = Annotated[
     StatusEvent
     | MetricsEvent
@@ -203,7 +293,10 @@ Event = Annotated[
     | FindingEvent
     | LayerStatsEvent
     | GradientsEvent
-    | BoundaryEvent,
+    | BoundaryEvent
+    | HistogramsEvent
+    | CalibrationEvent
+    | SamplesEvent,
     Field(discriminator="kind"),
 ]
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import torch
@@ -60,6 +61,8 @@ class _Command:
     action: ControlAction
     update: HyperparameterUpdate | None
     reply: Future[RunStatus]
+    # A task run on the run's thread instead of ``action`` (e.g. one traced backprop step).
+    task: Callable[[Session, SessionProbes], Sequence[Event]] | None = None
 
 
 class LiveRun:
@@ -104,7 +107,13 @@ class LiveRun:
 
         Raises IllegalTransition when the action is not allowed in the current status.
         """
-        command = _Command(action, update, Future())
+        return self._submit(_Command(action, update, Future()))
+
+    def call(self, task: Callable[[Session, SessionProbes], Sequence[Event]]) -> RunStatus:
+        """Run ``task`` on the run's thread between two steps; emit the events it returns."""
+        return self._submit(_Command("set", None, Future(), task))
+
+    def _submit(self, command: _Command) -> RunStatus:
         self._commands.put(command)
         self._wakeup.set()
         deadline = time.monotonic() + COMMAND_TIMEOUT_S
@@ -128,6 +137,9 @@ class LiveRun:
     def _apply(self, command: _Command) -> RunStatus:
         session = self.session
         events: list[Event] = []
+        if command.task is not None:
+            self._emit(command.task(session, self._probes))
+            return session.status
         if command.action == "set":
             changes = session.set_hyperparameters(command.update or HyperparameterUpdate())
             if changes:
@@ -203,8 +215,10 @@ class RunManager:
         probe_config: ProbeConfig | None = None,
         max_live: int = 8,
         unwatched_pause_s: float = 60.0,
+        data_home: Path | None = None,
     ) -> None:
         self.store = store
+        self._data_home = data_home
         self.recorder = recorder
         self.bus = bus
         self._device = device
@@ -229,7 +243,7 @@ class RunManager:
                 raise TooManyLiveRuns(
                     f"{self._max_live} runs are already live; stop one before starting another"
                 )
-        session = Session(config, device=self._device)
+        session = Session(config, device=self._device, data_home=self._data_home)
         record = self.store.runs.create(
             name=name or default_run_name(config),
             kind="playground",
@@ -289,6 +303,18 @@ class RunManager:
         self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(run_id)
 
+    def call(
+        self, run_id: str, task: Callable[[Session, SessionProbes], Sequence[Event]]
+    ) -> RunRecord:
+        """Run ``task`` on a live run's thread (see :meth:`LiveRun.call`)."""
+        live = self.live(run_id)
+        if live is None:
+            record = self.store.runs.get(run_id)  # raises RunNotFound
+            raise IllegalTransition(f"run {run_id} is {record.status.value} and no longer live")
+        live.call(task)
+        self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
+        return self.store.runs.get(run_id)
+
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop every live run (recording why) and wait for their threads."""
         with self._lock:
@@ -303,6 +329,4 @@ class RunManager:
 
 
 def default_run_name(config: SessionConfig) -> str:
-    widths = "-".join(str(layer.units) for layer in config.spec.layers) or "linear"
-    activation = config.spec.layers[0].activation if config.spec.layers else ""
-    return f"{config.data.dataset} {widths} {activation}".strip()
+    return f"{config.data.dataset} {config.spec.short_name()}"

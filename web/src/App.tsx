@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { PlaygroundPage } from "./playground/PlaygroundPage";
 import { parseRoute, useHash } from "./router";
 import { RunsPage } from "./runs/RunsPage";
+import { WatchPage } from "./watch/WatchPage";
 
 export function App() {
   const hash = useHash();
@@ -34,12 +35,18 @@ export function App() {
                 Runs
               </a>
             </li>
+            <li>
+              <a href="#/watch" aria-current={current === "watch" ? "page" : undefined}>
+                Watched
+              </a>
+            </li>
           </ul>
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
         {route.page === "playground" && <PlaygroundPage runId={route.runId} />}
         {route.page === "runs" && <RunsPage />}
+        {route.page === "watch" && <WatchPage runId={route.runId} />}
         {route.page === "not-found" && (
           <div className="empty-state">
             <h1>Nothing at {route.path}</h1>

@@ -5,6 +5,7 @@ import { useSyncExternalStore } from "react";
 export type Route =
   | { page: "playground"; runId: string | null }
   | { page: "runs" }
+  | { page: "watch"; runId: string | null }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0 || (parts[0] === "playground" && parts.length === 1)) return { page: "playground", runId: null };
   if (parts[0] === "playground" && parts.length === 2) return { page: "playground", runId: decodeURIComponent(parts[1] as string) };
   if (parts[0] === "runs" && parts.length === 1) return { page: "runs" };
+  if (parts[0] === "watch" && parts.length <= 2) return { page: "watch", runId: parts[1] ? decodeURIComponent(parts[1]) : null };
   return { page: "not-found", path };
 }
 
@@ -22,6 +24,8 @@ export function href(route: Route): string {
       return route.runId ? `#/playground/${encodeURIComponent(route.runId)}` : "#/playground";
     case "runs":
       return "#/runs";
+    case "watch":
+      return route.runId ? `#/watch/${encodeURIComponent(route.runId)}` : "#/watch";
     case "not-found":
       return `#${route.path}`;
   }

@@ -10,6 +10,10 @@ from __future__ import annotations
 import typer
 
 from neuralscope import __version__
+from neuralscope.cli.analyze import analyze_command, compare_command
+from neuralscope.cli.datasets import datasets_app
+from neuralscope.cli.decompose import decompose_command
+from neuralscope.cli.report import report_command
 from neuralscope.cli.runs import runs_app
 from neuralscope.cli.serve import serve
 from neuralscope.cli.train import train
@@ -17,7 +21,12 @@ from neuralscope.cli.train import train
 app = typer.Typer(help="See inside neural networks while they train.", no_args_is_help=True)
 app.command()(serve)
 app.command()(train)
+app.command("analyze")(analyze_command)
+app.command("compare")(compare_command)
+app.command("decompose")(decompose_command)
+app.command("report")(report_command)
 app.add_typer(runs_app, name="runs")
+app.add_typer(datasets_app, name="datasets")
 
 
 @app.command()

@@ -61,6 +61,12 @@ def serve(
 def _seed_demo(store: Store, recorder: Recorder, settings: Settings) -> int:
     from neuralscope.demo import seed_demo
 
-    manager = RunManager(store, recorder, EventBus(), device=settings.resolve_device())
+    manager = RunManager(
+        store,
+        recorder,
+        EventBus(),
+        device=settings.resolve_device(),
+        data_home=settings.datasets_dir,
+    )
     with err.status("training demo runs..."):
         return seed_demo(manager)

@@ -85,7 +85,13 @@ def train(
         fail(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
     store = open_store(settings)
     with Recorder(store) as recorder:
-        manager = RunManager(store, recorder, EventBus(), device=settings.resolve_device())
+        manager = RunManager(
+            store,
+            recorder,
+            EventBus(),
+            device=settings.resolve_device(),
+            data_home=settings.datasets_dir,
+        )
         record = manager.create(config, name=name, start=True)
         live = manager.live(record.id)
         assert live is not None

@@ -19,7 +19,7 @@ from neuralscope.runner import RunManager
 from neuralscope.server import ws
 from neuralscope.server.deps import Services
 from neuralscope.server.errors import install_error_handlers
-from neuralscope.server.routers import meta, runs
+from neuralscope.server.routers import ingest, meta, runs
 from neuralscope.server.schemas import EventMessage
 from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
 from neuralscope.server.static import mount_web_app
@@ -72,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         recorder = Recorder(store)
         bus = EventBus()
-        manager = RunManager(store, recorder, bus, device=settings.resolve_device())
+        manager = RunManager(
+            store, recorder, bus, device=settings.resolve_device(), data_home=settings.datasets_dir
+        )
         app.state.services = Services(settings, store, recorder, bus, manager)
         try:
             yield
@@ -91,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(meta.router)
     app.include_router(runs.router)
+    app.include_router(ingest.router)
     app.include_router(ws.router)
     mount_web_app(app)
     _install_openapi(app)

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from neuralscope.nets.spec import LAYER_TAGS
 from neuralscope.runner import TooManyLiveRuns
 from neuralscope.server.schemas import ErrorDetail, ErrorResponse
 from neuralscope.store import RunNotFound, StoreUnavailable
@@ -28,6 +29,8 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
 
 def _field_path(loc: tuple[object, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    # A tagged union (a spec's layer) puts its tag after the index: layers.0.dense.units.
+    parts = [p for i, p in enumerate(parts) if not (p in LAYER_TAGS and parts[i - 1].isdigit())]
     return ".".join(parts) or "request"
 
 

@@ -9,9 +9,12 @@ from typing import Literal
 from pydantic import BaseModel as _PydanticModel
 from pydantic import ConfigDict, Field
 
-from neuralscope.data import DatasetName
-from neuralscope.events import Event, RunStatus
+from neuralscope.data import DataConfig, DatasetKind, DatasetName, Task
+from neuralscope.events import CompactArray, Event, RunStatus
+from neuralscope.nets import NetSpec
 from neuralscope.training import HyperparameterUpdate, SessionConfig
+from neuralscope.training.metrics import SplitReport
+from neuralscope.watching.config import WatchRunConfig
 
 
 class BaseModel(_PydanticModel):
@@ -44,12 +47,27 @@ class RunCreate(BaseModel):
     start: bool = Field(default=False, description="Start training immediately")
 
 
+class CompareCreate(BaseModel):
+    """2-4 configurations trained side by side on the same data with the same seed."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    configs: list[SessionConfig] = Field(min_length=2, max_length=4)
+    start: bool = Field(default=True, description="Start all runs immediately")
+
+
+class CompareOut(BaseModel):
+    runs: list[RunOut] = Field(description="In the order of the request's configs")
+
+
 class RunOut(BaseModel):
     id: str
     name: str
     kind: str
     status: RunStatus
-    config: SessionConfig
+    config: SessionConfig | WatchRunConfig = Field(
+        description="SessionConfig for Playground runs, WatchRunConfig for kind 'watch'"
+    )
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None
@@ -92,21 +110,90 @@ class EventsOut(BaseModel):
 
 
 class DatasetPoints(BaseModel):
-    """The run's data points, for drawing over the decision boundary."""
+    """The run's data points, for drawing over the decision boundary.
+
+    Points are (x1, x2); for a 1-D set (sine) they are (x, 0). Labels are class indices
+    (binary, multiclass) or target values (regression).
+    """
 
     run_id: str
     dataset: DatasetName
+    task: Task
     bounds: tuple[float, float]
     train_x: list[tuple[float, float]]
-    train_y: list[int]
+    train_y: list[float]
     val_x: list[tuple[float, float]]
-    val_y: list[int]
+    val_y: list[float]
 
 
 class DatasetInfo(BaseModel):
     name: DatasetName
     title: str
     description: str
+    task: Task
+    kind: DatasetKind = Field(
+        description="plane: 2-D points; line: 1-D regression; image: (C, H, W) pixels"
+    )
+    input_shape: list[int]
+    n_classes: int = Field(description="0 for regression; blobs/spirals_multi: the default (3)")
+    available: bool = Field(description="False while MNIST has not been imported or downloaded")
+
+
+class ImageSamples(BaseModel):
+    """A grid of image samples of a run's dataset: pixels as uint8 ``(N, H, W)`` (C = 1)."""
+
+    run_id: str
+    dataset: DatasetName
+    images: CompactArray
+    labels: list[int]
+
+
+class EvaluationOut(BaseModel):
+    """Every metric of both splits of a live run now, with per-class numbers and confusion."""
+
+    run_id: str
+    step: int
+    task: Task
+    class_names: list[str]
+    splits: dict[str, SplitReport] = Field(description="'train' and 'val'")
+
+
+class CsvCheckOut(BaseModel):
+    """What a CSV upload would become (nothing is stored)."""
+
+    feature_names: list[str]
+    label_name: str
+    task: Task
+    n_rows: int
+    class_names: list[str] = Field(description="Empty for regression")
+
+
+class ShapesRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+    spec: NetSpec
+    data: DataConfig = Field(default_factory=DataConfig)
+
+
+class LayerShapeOut(BaseModel):
+    name: str = Field(description="Qualified module name, e.g. 'conv1', 'dense3', 'output'")
+    type: str
+    output_shape: list[int] = Field(description="Without the batch axis")
+    parameters: int
+
+
+class SpecProblem(BaseModel):
+    field: str = Field(description="Where in the spec, e.g. 'layers.2.kernel_size'")
+    message: str
+
+
+class ShapesOut(BaseModel):
+    """Per-layer output shapes up to the first problem (``error``), for the live builder."""
+
+    input_shape: list[int]
+    layers: list[LayerShapeOut]
+    total_parameters: int
+    error: SpecProblem | None
 
 
 class LiveSnapshot(BaseModel):

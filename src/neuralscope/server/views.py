@@ -9,6 +9,7 @@ from neuralscope.server.deps import Services
 from neuralscope.server.schemas import LiveSnapshot, RunOut, Series
 from neuralscope.store import RunRecord
 from neuralscope.training import SessionConfig
+from neuralscope.watching.config import WatchRunConfig
 
 MARKER_KINDS = [EventKind.STATUS, EventKind.HYPERPARAMETERS, EventKind.FINDING]
 LIVE_FRAME_KINDS = [EventKind.BOUNDARY, EventKind.LAYER_STATS, EventKind.GRADIENTS]
@@ -24,7 +25,9 @@ def run_out(record: RunRecord, services: Services) -> RunOut:
         name=record.name,
         kind=record.kind,
         status=record.status,
-        config=SessionConfig.model_validate(record.config),
+        config=WatchRunConfig.model_validate(record.config)
+        if record.kind == "watch"
+        else SessionConfig.model_validate(record.config),
         created_at=record.created_at,
         updated_at=record.updated_at,
         started_at=record.started_at,

@@ -8,6 +8,9 @@ event kind         metric rows                                         also stor
 ``layer_stats``    ``act_mean/<layer>``, ``act_std/<layer>``,          snapshot
                    ``dead_fraction/<layer>``
 ``boundary``       none                                                snapshot
+``histograms``,    none                                                snapshot
+``samples``
+``calibration``    ``calibration/<split>/<ece|mce|signed_gap|...>``     snapshot
 ``status``         none                                                event; updates the run
 ``hyperparameters``, ``finding``  none                                 event
 =================  ==================================================  ===========================
@@ -28,11 +31,14 @@ from sqlalchemy.orm import Session
 
 from neuralscope.events import (
     BoundaryEvent,
+    CalibrationEvent,
     Event,
     GradientsEvent,
+    HistogramsEvent,
     LayerStatsEvent,
     MetricsEvent,
     RunStatus,
+    SamplesEvent,
     StatusEvent,
 )
 from neuralscope.store.event_log import insert_events, insert_snapshots
@@ -41,6 +47,14 @@ from neuralscope.store.runs import apply_progress, apply_status, merge_summary, 
 
 log = logging.getLogger(__name__)
 
+_SNAPSHOT_TYPES = (
+    GradientsEvent,
+    LayerStatsEvent,
+    BoundaryEvent,
+    HistogramsEvent,
+    CalibrationEvent,
+    SamplesEvent,
+)
 _ERROR_STATUSES = frozenset({RunStatus.FAILED, RunStatus.DIVERGED})
 
 
@@ -57,6 +71,14 @@ def metric_rows(event: Event) -> list[tuple[str, float]]:
             rows.append((f"act_std/{stat.layer}", stat.std))
             rows.append((f"dead_fraction/{stat.layer}", stat.dead_fraction))
         return rows
+    if isinstance(event, CalibrationEvent):
+        c = event.payload
+        scalars = {"ece": c.ece, "mce": c.mce, "signed_gap": c.signed_gap}
+        if c.p_value is not None:
+            scalars["p_value"] = c.p_value
+        if c.auroc is not None:
+            scalars["auroc"] = c.auroc
+        return [(f"calibration/{c.split}/{k}", v) for k, v in scalars.items()]
     return []
 
 
@@ -91,7 +113,7 @@ def write_batch(session: Session, events: Sequence[Event]) -> int:
             for name, value in event.payload.values.items():
                 if name not in latest or latest[name][0] <= event.step:
                     latest[name] = (event.step, value)
-        if isinstance(event, GradientsEvent | LayerStatsEvent | BoundaryEvent):
+        if isinstance(event, _SNAPSHOT_TYPES):
             snapshots.append(event)
         elif not isinstance(event, MetricsEvent):
             discrete.append(event)

@@ -11,7 +11,7 @@ import {
   type LiveAction,
   type LiveState,
 } from "./liveState";
-import type { LiveMessage, MetricsEvent, RunEvent } from "./types";
+import { sessionConfig, type LiveMessage, type MetricsEvent, type RunEvent } from "./types";
 
 function toAction(message: LiveMessage): LiveAction {
   return message.type === "snapshot" ? { type: "snapshot", snapshot: message } : { type: "events", events: message.events };
@@ -97,11 +97,12 @@ describe("liveReducer over a real WebSocket transcript", () => {
 
   it("applies hyperparameter changes to the run's config", () => {
     const state = replay(fixtures.transcript());
-    expect(state.run?.config.hyperparameters?.learning_rate).toBe(0.03);
+    const config = state.run ? sessionConfig(state.run) : null;
+    expect(config?.hyperparameters?.learning_rate).toBe(0.03);
     expect(currentHyperparameters(state)).toMatchObject({
       learning_rate: 0.1,
       optimizer: recordedChange("optimizer").new,
-      batch_size: state.run?.config.hyperparameters?.batch_size,
+      batch_size: config?.hyperparameters?.batch_size,
     });
   });
 

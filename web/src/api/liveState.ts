@@ -10,6 +10,7 @@
 
 import {
   isTerminal,
+  sessionConfig,
   type BoundaryEvent,
   type FindingEvent,
   type GradientsEvent,
@@ -185,7 +186,7 @@ export function latestValue(state: LiveState, name: string): number | null {
 /** The run's hyperparameters now: its config with every recorded change applied in order. */
 export function currentHyperparameters(state: LiveState): Hyperparameters | null {
   if (!state.run) return null;
-  const current: Record<string, unknown> = { ...state.run.config.hyperparameters };
+  const current: Record<string, unknown> = { ...sessionConfig(state.run)?.hyperparameters };
   for (const marker of state.markers) {
     if (marker.kind !== "hyperparameters") continue;
     for (const change of marker.payload.changes) current[change.name] = change.new;

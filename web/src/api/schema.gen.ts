@@ -11,10 +11,34 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Datasets */
+        /**
+         * List Datasets
+         * @description Every registered dataset, in the order the page lists them.
+         */
         get: operations["list_datasets"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datasets/csv/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Csv Dataset
+         * @description Parse a CSV upload (the raw bytes as the body) and say what it would become, or why
+         *     not: the error message names the row (1-based, header = 1) and the column.
+         */
+        post: operations["check_csv_dataset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -32,6 +56,27 @@ export interface paths {
         get: operations["get_health"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nets/shapes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Infer Net Shapes
+         * @description Output shape and parameters of every layer for ``data``'s inputs, up to the first
+         *     problem; ``error`` names the offending field (``layers.N.field``) and says why.
+         */
+        post: operations["infer_net_shapes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,6 +107,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Comparison
+         * @description Create 2-4 runs that differ only in net and hyperparameters: the same data config and
+         *     seed are required (so curves overlay and boundaries sit on the same points).
+         */
+        post: operations["create_comparison"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}": {
         parameters: {
             query?: never;
@@ -73,6 +139,27 @@ export interface paths {
         get: operations["get_run"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/backprop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step Run Backprop
+         * @description Take exactly one training step on a created or paused run and return it written out:
+         *     forward values, loss, dL/da, dL/dW, updates. The step is recorded like any other.
+         */
+        post: operations["step_run_backprop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -108,9 +195,30 @@ export interface paths {
         };
         /**
          * Get Run Data
-         * @description The run's training and validation points (re-drawn from its seed).
+         * @description The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets.
          */
         get: operations["get_run_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Run Evaluation
+         * @description Accuracy, precision/recall/F1 (macro and per class), confusion matrix, or MSE/MAE/R²,
+         *     for the training and the validation split, of a live run's current model.
+         */
+        get: operations["get_run_evaluation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -139,6 +247,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/export/{fmt}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Run Model
+         * @description The run's current model as safetensors, its spec JSON, a PyTorch snippet or ONNX.
+         */
+        get: operations["export_run_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}/metrics": {
         parameters: {
             query?: never;
@@ -151,6 +279,26 @@ export interface paths {
          * @description Scalar series (loss, accuracy, gradient norms, activation statistics) by name.
          */
         get: operations["get_run_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Run Samples
+         * @description The first ``limit`` validation images of an image dataset, as uint8 pixels.
+         */
+        get: operations["get_run_samples"];
         put?: never;
         post?: never;
         delete?: never;
@@ -179,12 +327,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/watch/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Watch Run
+         * @description Create (or, with a known ``id``, return) a run of kind ``watch``.
+         */
+        post: operations["create_watch_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch/runs/{run_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Watch Events
+         * @description Record a batch of a watched run's events, in order, and publish them live.
+         */
+        post: operations["ingest_watch_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/watch/runs/{run_id}/histograms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Watch Histograms
+         * @description Weight, bias, gradient and activation histograms recorded after ``after_step``.
+         */
+        get: operations["list_watch_histograms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BackpropTrace
+         * @description A whole step: inputs -> layers -> loss -> gradients -> updates.
+         */
+        BackpropTrace: {
+            /**
+             * Inputs
+             * @description The batch after derived features [sample][feature]
+             */
+            inputs: number[][];
+            /** Layers */
+            layers: components["schemas"]["LayerTrace"][];
+            /** Learning Rate */
+            learning_rate: number;
+            /**
+             * Loss
+             * @description The data loss (batch mean)
+             */
+            loss: number;
+            /** Optimizer */
+            optimizer: string;
+            /**
+             * Penalty
+             * @description The L1 penalty added to the loss (0 without L1)
+             */
+            penalty: number;
+            /**
+             * Step
+             * @description The optimizer step this trace is (global_step after it)
+             */
+            step: number;
+            /**
+             * Targets
+             * @description Labels (class index or target value) per sample
+             */
+            targets: number[];
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
+            /**
+             * Top Neurons
+             * @description Hidden neurons by |activation x gradient|, largest first (at most 5)
+             */
+            top_neurons: components["schemas"]["NeuronContribution"][];
+        };
+        /**
+         * BatchNormLayer
+         * @description Batch normalisation (1-D after dense layers, 2-D after convolutions).
+         */
+        "BatchNormLayer-Input": {
+            /**
+             * Type
+             * @default batchnorm
+             * @constant
+             */
+            type: "batchnorm";
+        };
+        /**
+         * BatchNormLayer
+         * @description Batch normalisation (1-D after dense layers, 2-D after convolutions).
+         */
+        "BatchNormLayer-Output": {
+            /**
+             * Type
+             * @default batchnorm
+             * @constant
+             */
+            type: "batchnorm";
+        };
         /** BoundaryEvent */
         BoundaryEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "boundary";
+            payload: components["schemas"]["BoundaryPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** BoundaryEvent */
+        "BoundaryEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "boundary";
+            payload: components["schemas"]["BoundaryPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** BoundaryEvent */
+        "BoundaryEvent-Output": {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -224,6 +539,119 @@ export interface components {
                 number
             ];
         };
+        /** CalibrationBin */
+        CalibrationBin: {
+            /** Accuracy */
+            accuracy: number;
+            /** Confidence */
+            confidence: number;
+            /** Count */
+            count: number;
+            /** Hi */
+            hi: number;
+            /** Lo */
+            lo: number;
+        };
+        /** CalibrationEvent */
+        CalibrationEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "calibration";
+            payload: components["schemas"]["CalibrationPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** CalibrationEvent */
+        "CalibrationEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "calibration";
+            payload: components["schemas"]["CalibrationPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** CalibrationEvent */
+        "CalibrationEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "calibration";
+            payload: components["schemas"]["CalibrationPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /**
+         * CalibrationPayload
+         * @description Confidence (max softmax probability) and calibration over a window of predictions.
+         *
+         *     ``ece``/``mce`` use 15 equal-width bins, (lo, hi] with the first bin [0, 1/15]
+         *     (Guo et al. 2017); ``p_value`` is the consistency-resampling null of ECE (Broecker &
+         *     Smith 2007); ``auroc`` separates correct from incorrect by confidence (Hendrycks &
+         *     Gimpel 2017), None when one class of outcome is missing.
+         */
+        CalibrationPayload: {
+            /** Accuracy */
+            accuracy: number;
+            /** Auroc */
+            auroc: number | null;
+            /** Bins */
+            bins: components["schemas"]["CalibrationBin"][];
+            /** Ece */
+            ece: number;
+            /**
+             * Hist Correct
+             * @description Confidence histogram, 20 bins on [0, 1]
+             */
+            hist_correct: number[];
+            /** Hist Incorrect */
+            hist_incorrect: number[];
+            /** Mce */
+            mce: number;
+            /** Mean Confidence Correct */
+            mean_confidence_correct: number | null;
+            /** Mean Confidence Incorrect */
+            mean_confidence_incorrect: number | null;
+            /** N */
+            n: number;
+            /**
+             * P Value
+             * @description Consistency-resampling p-value of ECE; None for the training split
+             */
+            p_value: number | null;
+            /**
+             * Signed Gap
+             * @description sum_m |B_m|/n (conf - acc); > 0 over-confident
+             */
+            signed_gap: number;
+            /** Split */
+            split: string;
+        };
         /**
          * CompactArray
          * @description A tensor on the wire: row-major bytes of ``dtype``, base64-encoded.
@@ -242,6 +670,28 @@ export interface components {
             /** Shape */
             shape: number[];
         };
+        /**
+         * CompareCreate
+         * @description 2-4 configurations trained side by side on the same data with the same seed.
+         */
+        CompareCreate: {
+            /** Configs */
+            configs: components["schemas"]["SessionConfig-Input"][];
+            /**
+             * Start
+             * @description Start all runs immediately
+             * @default true
+             */
+            start: boolean;
+        };
+        /** CompareOut */
+        CompareOut: {
+            /**
+             * Runs
+             * @description In the order of the request's configs
+             */
+            runs: components["schemas"]["RunOut"][];
+        };
         /** ControlRequest */
         ControlRequest: {
             /**
@@ -253,8 +703,102 @@ export interface components {
             hyperparameters?: components["schemas"]["HyperparameterUpdate"] | null;
         };
         /**
+         * Conv2DLayer
+         * @description A 2-D convolution over (channels, height, width) inputs, then its activation.
+         */
+        "Conv2DLayer-Input": {
+            /**
+             * Activation
+             * @default relu
+             * @enum {string}
+             */
+            activation: "relu" | "tanh" | "sigmoid" | "linear" | "gelu";
+            /** Filters */
+            filters: number;
+            /**
+             * Kernel Size
+             * @default 3
+             */
+            kernel_size: number;
+            /**
+             * Padding
+             * @default valid
+             * @enum {string}
+             */
+            padding: "valid" | "same";
+            /**
+             * Stride
+             * @default 1
+             */
+            stride: number;
+            /**
+             * Type
+             * @default conv2d
+             * @constant
+             */
+            type: "conv2d";
+        };
+        /**
+         * Conv2DLayer
+         * @description A 2-D convolution over (channels, height, width) inputs, then its activation.
+         */
+        "Conv2DLayer-Output": {
+            /**
+             * Activation
+             * @default relu
+             * @enum {string}
+             */
+            activation: "relu" | "tanh" | "sigmoid" | "linear" | "gelu";
+            /** Filters */
+            filters: number;
+            /**
+             * Kernel Size
+             * @default 3
+             */
+            kernel_size: number;
+            /**
+             * Padding
+             * @default valid
+             * @enum {string}
+             */
+            padding: "valid" | "same";
+            /**
+             * Stride
+             * @default 1
+             */
+            stride: number;
+            /**
+             * Type
+             * @default conv2d
+             * @constant
+             */
+            type: "conv2d";
+        };
+        /**
+         * CsvCheckOut
+         * @description What a CSV upload would become (nothing is stored).
+         */
+        CsvCheckOut: {
+            /**
+             * Class Names
+             * @description Empty for regression
+             */
+            class_names: string[];
+            /** Feature Names */
+            feature_names: string[];
+            /** Label Name */
+            label_name: string;
+            /** N Rows */
+            n_rows: number;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
+        };
+        /**
          * DataConfig
-         * @description Which 2-D set to draw and how.
+         * @description Which dataset to draw and how.
          */
         "DataConfig-Input": {
             /**
@@ -262,7 +806,18 @@ export interface components {
              * @default spirals
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            /**
+             * Features
+             * @description Derived inputs added to x1, x2 (2-D sets only), in this order
+             */
+            features?: ("x1_squared" | "x2_squared" | "x1_x2" | "sin_x1" | "sin_x2")[];
+            /**
+             * N Classes
+             * @description For 'blobs' and 'spirals_multi'
+             * @default 3
+             */
+            n_classes: number;
             /**
              * N Samples
              * @default 500
@@ -281,7 +836,7 @@ export interface components {
         };
         /**
          * DataConfig
-         * @description Which 2-D set to draw and how.
+         * @description Which dataset to draw and how.
          */
         "DataConfig-Output": {
             /**
@@ -289,7 +844,18 @@ export interface components {
              * @default spirals
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            /**
+             * Features
+             * @description Derived inputs added to x1, x2 (2-D sets only), in this order
+             */
+            features: ("x1_squared" | "x2_squared" | "x1_x2" | "sin_x1" | "sin_x2")[];
+            /**
+             * N Classes
+             * @description For 'blobs' and 'spirals_multi'
+             * @default 3
+             */
+            n_classes: number;
             /**
              * N Samples
              * @default 500
@@ -308,19 +874,45 @@ export interface components {
         };
         /** DatasetInfo */
         DatasetInfo: {
+            /**
+             * Available
+             * @description False while MNIST has not been imported or downloaded
+             */
+            available: boolean;
             /** Description */
             description: string;
+            /** Input Shape */
+            input_shape: number[];
+            /**
+             * Kind
+             * @description plane: 2-D points; line: 1-D regression; image: (C, H, W) pixels
+             * @enum {string}
+             */
+            kind: "plane" | "line" | "image" | "table";
+            /**
+             * N Classes
+             * @description 0 for regression; blobs/spirals_multi: the default (3)
+             */
+            n_classes: number;
             /**
              * Name
              * @enum {string}
              */
-            name: "spirals" | "circle" | "xor" | "gauss";
+            name: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
             /** Title */
             title: string;
         };
         /**
          * DatasetPoints
          * @description The run's data points, for drawing over the decision boundary.
+         *
+         *     Points are (x1, x2); for a 1-D set (sine) they are (x, 0). Labels are class indices
+         *     (binary, multiclass) or target values (regression).
          */
         DatasetPoints: {
             /** Bounds */
@@ -332,9 +924,14 @@ export interface components {
              * Dataset
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
             /** Run Id */
             run_id: string;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
             /** Train X */
             train_x: [
                 number,
@@ -390,6 +987,40 @@ export interface components {
             /** Units */
             units: number;
         };
+        /**
+         * DropoutLayer
+         * @description Zeroes each input with probability ``p`` while training (steerable mid-run).
+         */
+        "DropoutLayer-Input": {
+            /**
+             * P
+             * @default 0.5
+             */
+            p: number;
+            /**
+             * Type
+             * @default dropout
+             * @constant
+             */
+            type: "dropout";
+        };
+        /**
+         * DropoutLayer
+         * @description Zeroes each input with probability ``p`` while training (steerable mid-run).
+         */
+        "DropoutLayer-Output": {
+            /**
+             * P
+             * @default 0.5
+             */
+            p: number;
+            /**
+             * Type
+             * @default dropout
+             * @constant
+             */
+            type: "dropout";
+        };
         /** ErrorDetail */
         ErrorDetail: {
             /**
@@ -408,17 +1039,46 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         /**
+         * EvaluationOut
+         * @description Every metric of both splits of a live run now, with per-class numbers and confusion.
+         */
+        EvaluationOut: {
+            /** Class Names */
+            class_names: string[];
+            /** Run Id */
+            run_id: string;
+            /**
+             * Splits
+             * @description 'train' and 'val'
+             */
+            splits: {
+                [key: string]: components["schemas"]["SplitReport"];
+            };
+            /** Step */
+            step: number;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
+        };
+        /** EventBatch */
+        EventBatch: {
+            /** Events */
+            events: (components["schemas"]["StatusEvent-Input"] | components["schemas"]["MetricsEvent-Input"] | components["schemas"]["HyperparametersEvent-Input"] | components["schemas"]["FindingEvent-Input"] | components["schemas"]["LayerStatsEvent-Input"] | components["schemas"]["GradientsEvent-Input"] | components["schemas"]["BoundaryEvent-Input"] | components["schemas"]["HistogramsEvent-Input"] | components["schemas"]["CalibrationEvent-Input"] | components["schemas"]["SamplesEvent-Input"])[];
+        };
+        /**
          * EventKind
          * @enum {string}
          */
-        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary";
+        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary" | "histograms" | "calibration" | "samples";
         /**
          * EventMessage
          * @description Every later WebSocket message: a batch of events.
          */
         EventMessage: {
             /** Events */
-            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"])[];
+            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["HistogramsEvent"] | components["schemas"]["CalibrationEvent"] | components["schemas"]["SamplesEvent"])[];
             /**
              * Type
              * @default events
@@ -429,7 +1089,7 @@ export interface components {
         /** EventsOut */
         EventsOut: {
             /** Events */
-            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"])[];
+            events: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
             /** Run Id */
             run_id: string;
         };
@@ -438,6 +1098,63 @@ export interface components {
          * @description One diagnosis with the numbers behind it.
          */
         Finding: {
+            /**
+             * Code
+             * @description Stable snake_case code from the registry
+             */
+            code: string;
+            /**
+             * Evidence
+             * @description The numbers that triggered it, with the threshold
+             */
+            evidence: {
+                [key: string]: number | string | boolean | number[] | number[] | null;
+            };
+            /**
+             * Layer
+             * @description Qualified module name, if any
+             * @default null
+             */
+            layer: string | null;
+            /** Message */
+            message: string;
+            /** Recommendation */
+            recommendation: string;
+            severity: components["schemas"]["Severity"];
+        };
+        /**
+         * Finding
+         * @description One diagnosis with the numbers behind it.
+         */
+        "Finding-Input": {
+            /**
+             * Code
+             * @description Stable snake_case code from the registry
+             */
+            code: string;
+            /**
+             * Evidence
+             * @description The numbers that triggered it, with the threshold
+             */
+            evidence?: {
+                [key: string]: number | string | boolean | number[] | number[] | null;
+            };
+            /**
+             * Layer
+             * @description Qualified module name, if any
+             */
+            layer?: string | null;
+            /** Message */
+            message: string;
+            /** Recommendation */
+            recommendation: string;
+            severity: components["schemas"]["Severity"];
+        };
+        /**
+         * Finding
+         * @description One diagnosis with the numbers behind it.
+         */
+        "Finding-Output": {
             /**
              * Code
              * @description Stable snake_case code from the registry
@@ -479,6 +1196,66 @@ export interface components {
              */
             time: number;
         };
+        /** FindingEvent */
+        "FindingEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "finding";
+            payload: components["schemas"]["Finding-Input"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** FindingEvent */
+        "FindingEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "finding";
+            payload: components["schemas"]["Finding-Output"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /**
+         * FlattenLayer
+         * @description (C, H, W) -> (C*H*W,): the bridge from convolutions to dense layers.
+         */
+        "FlattenLayer-Input": {
+            /**
+             * Type
+             * @default flatten
+             * @constant
+             */
+            type: "flatten";
+        };
+        /**
+         * FlattenLayer
+         * @description (C, H, W) -> (C*H*W,): the bridge from convolutions to dense layers.
+         */
+        "FlattenLayer-Output": {
+            /**
+             * Type
+             * @default flatten
+             * @constant
+             */
+            type: "flatten";
+        };
         /** GradientNorm */
         GradientNorm: {
             /** Norm */
@@ -507,10 +1284,51 @@ export interface components {
              */
             time: number;
         };
+        /** GradientsEvent */
+        "GradientsEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gradients";
+            payload: components["schemas"]["GradientsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** GradientsEvent */
+        "GradientsEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gradients";
+            payload: components["schemas"]["GradientsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
         /** GradientsPayload */
         GradientsPayload: {
             /** Norms */
             norms: components["schemas"]["GradientNorm"][];
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /** HealthOut */
         HealthOut: {
@@ -529,6 +1347,97 @@ export interface components {
             /** Version */
             version: string;
         };
+        /**
+         * Histogram
+         * @description Counts of one tensor's values in ``len(counts)`` equal-width bins over ``[lo, hi]``.
+         */
+        Histogram: {
+            /** Counts */
+            counts: number[];
+            /** Hi */
+            hi: number;
+            /** Lo */
+            lo: number;
+            /**
+             * Name
+             * @description Qualified parameter or module name
+             */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "weight" | "bias" | "activation" | "gradient";
+        };
+        /**
+         * HistogramFrames
+         * @description A watched run's histogram snapshots in step order (for a step slider).
+         */
+        HistogramFrames: {
+            /** Frames */
+            frames: components["schemas"]["HistogramsEvent-Output"][];
+            /** Run Id */
+            run_id: string;
+        };
+        /** HistogramsEvent */
+        HistogramsEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "histograms";
+            payload: components["schemas"]["HistogramsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** HistogramsEvent */
+        "HistogramsEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "histograms";
+            payload: components["schemas"]["HistogramsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** HistogramsEvent */
+        "HistogramsEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "histograms";
+            payload: components["schemas"]["HistogramsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** HistogramsPayload */
+        HistogramsPayload: {
+            /** Histograms */
+            histograms: components["schemas"]["Histogram"][];
+        };
         /** HyperparameterChange */
         HyperparameterChange: {
             /** Name */
@@ -545,6 +1454,10 @@ export interface components {
         HyperparameterUpdate: {
             /** Batch Size */
             batch_size?: number | null;
+            /** Dropout */
+            dropout?: number | null;
+            /** L1 */
+            l1?: number | null;
             /** Learning Rate */
             learning_rate?: number | null;
             /** Momentum */
@@ -564,6 +1477,18 @@ export interface components {
              * @default 10
              */
             batch_size?: number;
+            /**
+             * Dropout
+             * @description p of every Dropout layer; -1 keeps each layer's p from the spec
+             * @default -1
+             */
+            dropout?: number;
+            /**
+             * L1
+             * @description L1 penalty: l1 * sum |w| over weights
+             * @default 0
+             */
+            l1?: number;
             /**
              * Learning Rate
              * @default 0.03
@@ -598,6 +1523,18 @@ export interface components {
              * @default 10
              */
             batch_size: number;
+            /**
+             * Dropout
+             * @description p of every Dropout layer; -1 keeps each layer's p from the spec
+             * @default -1
+             */
+            dropout: number;
+            /**
+             * L1
+             * @description L1 penalty: l1 * sum |w| over weights
+             * @default 0
+             */
+            l1: number;
             /**
              * Learning Rate
              * @default 0.03
@@ -640,10 +1577,84 @@ export interface components {
              */
             time: number;
         };
+        /** HyperparametersEvent */
+        "HyperparametersEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "hyperparameters";
+            payload: components["schemas"]["HyperparametersPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** HyperparametersEvent */
+        "HyperparametersEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "hyperparameters";
+            payload: components["schemas"]["HyperparametersPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
         /** HyperparametersPayload */
         HyperparametersPayload: {
             /** Changes */
             changes: components["schemas"]["HyperparameterChange"][];
+        };
+        /**
+         * ImageSamples
+         * @description A grid of image samples of a run's dataset: pixels as uint8 ``(N, H, W)`` (C = 1).
+         */
+        ImageSamples: {
+            /**
+             * Dataset
+             * @enum {string}
+             */
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            images: components["schemas"]["CompactArray"];
+            /** Labels */
+            labels: number[];
+            /** Run Id */
+            run_id: string;
+        };
+        /** IngestOut */
+        IngestOut: {
+            /** Accepted */
+            accepted: number;
+        };
+        /** LayerShapeOut */
+        LayerShapeOut: {
+            /**
+             * Name
+             * @description Qualified module name, e.g. 'conv1', 'dense3', 'output'
+             */
+            name: string;
+            /**
+             * Output Shape
+             * @description Without the batch axis
+             */
+            output_shape: number[];
+            /** Parameters */
+            parameters: number;
+            /** Type */
+            type: string;
         };
         /** LayerStat */
         LayerStat: {
@@ -680,6 +1691,42 @@ export interface components {
              */
             time: number;
         };
+        /** LayerStatsEvent */
+        "LayerStatsEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "layer_stats";
+            payload: components["schemas"]["LayerStatsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** LayerStatsEvent */
+        "LayerStatsEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "layer_stats";
+            payload: components["schemas"]["LayerStatsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
         /** LayerStatsPayload */
         LayerStatsPayload: {
             /** Layers */
@@ -691,6 +1738,63 @@ export interface components {
             probe: string;
         };
         /**
+         * LayerTrace
+         * @description One linear layer (``dense{i}`` or ``output``) and its activation, over the batch.
+         */
+        LayerTrace: {
+            /**
+             * Activation
+             * @description relu | tanh | sigmoid | linear | gelu (output: linear)
+             */
+            activation: string;
+            /**
+             * Activation Value
+             * @description a = f(z) [sample][unit]
+             */
+            activation_value: number[][];
+            /** Bias */
+            bias: number[];
+            /**
+             * Grad Activation
+             * @description dL/da [sample][unit]
+             */
+            grad_activation: number[][];
+            /** Grad Bias */
+            grad_bias: number[];
+            /**
+             * Grad Pre Activation
+             * @description dL/dz [sample][unit]
+             */
+            grad_pre_activation: number[][];
+            /**
+             * Grad Weight
+             * @description dL/dW [unit][input] (with the L1 term)
+             */
+            grad_weight: number[][];
+            /**
+             * Name
+             * @description Qualified module name of the linear layer
+             */
+            name: string;
+            /**
+             * Pre Activation
+             * @description z [sample][unit]
+             */
+            pre_activation: number[][];
+            /** Update Bias */
+            update_bias: number[];
+            /**
+             * Update Weight
+             * @description W_after - W_before [unit][input]
+             */
+            update_weight: number[][];
+            /**
+             * Weight
+             * @description W [unit][input], before the update
+             */
+            weight: number[][];
+        };
+        /**
          * LiveSnapshot
          * @description What a viewer needs to draw a run from scratch; the WebSocket sends it first.
          */
@@ -699,12 +1803,12 @@ export interface components {
              * Latest
              * @description Newest boundary, layer-stat and gradient frames
              */
-            latest: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"])[];
+            latest: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
             /**
              * Markers
              * @description Status, hyperparameter and finding events
              */
-            markers: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"])[];
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
             run: components["schemas"]["RunOut"];
             /** Series */
             series: {
@@ -717,8 +1821,88 @@ export interface components {
              */
             type: "snapshot";
         };
+        /**
+         * MaxPool2DLayer
+         * @description Max pooling over non-overlapping (or ``stride``-spaced) windows.
+         */
+        "MaxPool2DLayer-Input": {
+            /**
+             * Pool Size
+             * @default 2
+             */
+            pool_size: number;
+            /**
+             * Stride
+             * @description None: pool_size
+             */
+            stride?: number | null;
+            /**
+             * Type
+             * @default maxpool2d
+             * @constant
+             */
+            type: "maxpool2d";
+        };
+        /**
+         * MaxPool2DLayer
+         * @description Max pooling over non-overlapping (or ``stride``-spaced) windows.
+         */
+        "MaxPool2DLayer-Output": {
+            /**
+             * Pool Size
+             * @default 2
+             */
+            pool_size: number;
+            /**
+             * Stride
+             * @description None: pool_size
+             */
+            stride: number | null;
+            /**
+             * Type
+             * @default maxpool2d
+             * @constant
+             */
+            type: "maxpool2d";
+        };
         /** MetricsEvent */
         MetricsEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "metrics";
+            payload: components["schemas"]["MetricsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** MetricsEvent */
+        "MetricsEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "metrics";
+            payload: components["schemas"]["MetricsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** MetricsEvent */
+        "MetricsEvent-Output": {
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
@@ -760,7 +1944,7 @@ export interface components {
          */
         "NetSpec-Input": {
             /** Layers */
-            layers?: components["schemas"]["DenseLayer-Input"][];
+            layers?: (components["schemas"]["DenseLayer-Input"] | components["schemas"]["Conv2DLayer-Input"] | components["schemas"]["MaxPool2DLayer-Input"] | components["schemas"]["FlattenLayer-Input"] | components["schemas"]["DropoutLayer-Input"] | components["schemas"]["BatchNormLayer-Input"])[];
         };
         /**
          * NetSpec
@@ -768,7 +1952,149 @@ export interface components {
          */
         "NetSpec-Output": {
             /** Layers */
-            layers: components["schemas"]["DenseLayer-Output"][];
+            layers: (components["schemas"]["DenseLayer-Output"] | components["schemas"]["Conv2DLayer-Output"] | components["schemas"]["MaxPool2DLayer-Output"] | components["schemas"]["FlattenLayer-Output"] | components["schemas"]["DropoutLayer-Output"] | components["schemas"]["BatchNormLayer-Output"])[];
+        };
+        /** NeuronContribution */
+        NeuronContribution: {
+            /** Layer */
+            layer: string;
+            /**
+             * Score
+             * @description mean over the batch of |activation x dL/dactivation|
+             */
+            score: number;
+            /** Unit */
+            unit: number;
+        };
+        /**
+         * RuleConfig
+         * @description Every threshold the live findings use; each is shown with its source in the finding.
+         */
+        RuleConfig: {
+            /**
+             * Accuracy Gap
+             * @description train - val accuracy gap (heuristic)
+             * @default 0.15
+             */
+            accuracy_gap: number;
+            /**
+             * Calibration Alpha
+             * @description Consistency-resampling p-value cut
+             * @default 0.01
+             */
+            calibration_alpha: number;
+            /**
+             * Confidence Rise
+             * @description Rise of mean correct confidence (good)
+             * @default 0.05
+             */
+            confidence_rise: number;
+            /**
+             * Dead Probe Samples
+             * @description Samples pooled before dead units
+             * @default 1000
+             */
+            dead_probe_samples: number;
+            /**
+             * Decrease Fraction
+             * @description Window-to-window drop for a good sign
+             * @default 0.05
+             */
+            decrease_fraction: number;
+            /**
+             * Exploding Factor
+             * @description Spike over the running median
+             * @default 10
+             */
+            exploding_factor: number;
+            /**
+             * Exploding History
+             * @description Observations before spikes count
+             * @default 5
+             */
+            exploding_history: number;
+            /**
+             * Gl Threshold
+             * @description Prechelt generalisation loss GL
+             * @default 5
+             */
+            gl_threshold: number;
+            /**
+             * Loss Window
+             * @description Logged training losses per window (plateau, oscillation, trend)
+             * @default 100
+             */
+            loss_window: number;
+            /**
+             * Min Calibration Samples
+             * @description Fewer predictions: no verdict
+             * @default 100
+             */
+            min_calibration_samples: number;
+            /**
+             * Oscillation Std
+             * @description std of delta log L above this oscillates (heuristic)
+             * @default 1
+             */
+            oscillation_std: number;
+            /**
+             * Plateau Rel Change
+             * @description |dL|/L below this is a plateau
+             * @default 0.001
+             */
+            plateau_rel_change: number;
+            /**
+             * Splits Alpha
+             * @description Chi-squared homogeneity p-value cut
+             * @default 0.01
+             */
+            splits_alpha: number;
+            /**
+             * Strip Length
+             * @description Prechelt strip length k (epochs)
+             * @default 5
+             */
+            strip_length: number;
+            /**
+             * Unit Warning Fraction
+             * @description Dead/saturated share that makes it a warning (heuristic)
+             * @default 0.25
+             */
+            unit_warning_fraction: number;
+            /**
+             * Up Strips
+             * @description Prechelt UP_s: rises at s consecutive strip ends
+             * @default 3
+             */
+            up_strips: number;
+            /**
+             * Update High Log10
+             * @default -2
+             */
+            update_high_log10: number;
+            /**
+             * Update Low Log10
+             * @default -4
+             */
+            update_low_log10: number;
+            /**
+             * Update Window
+             * @description Sampled steps in the update-ratio median
+             * @default 5
+             */
+            update_window: number;
+            /**
+             * Vanishing Ratio
+             * @description First/last-layer gradient norm ratio
+             * @default 0.001
+             */
+            vanishing_ratio: number;
+            /**
+             * Vanishing Steps
+             * @description Steps the ratio must stay low
+             * @default 100
+             */
+            vanishing_steps: number;
         };
         /** RunCreate */
         RunCreate: {
@@ -784,7 +2110,11 @@ export interface components {
         };
         /** RunOut */
         RunOut: {
-            config: components["schemas"]["SessionConfig-Output"];
+            /**
+             * Config
+             * @description SessionConfig for Playground runs, WatchRunConfig for kind 'watch'
+             */
+            config: components["schemas"]["SessionConfig-Output"] | components["schemas"]["WatchRunConfig-Output"];
             /**
              * Created At
              * Format: date-time
@@ -836,6 +2166,75 @@ export interface components {
          * @enum {string}
          */
         RunStatus: "created" | "running" | "paused" | "stopped" | "completed" | "diverged" | "failed";
+        /** SamplesEvent */
+        SamplesEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "samples";
+            payload: components["schemas"]["SamplesPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** SamplesEvent */
+        "SamplesEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "samples";
+            payload: components["schemas"]["SamplesPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** SamplesEvent */
+        "SamplesEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "samples";
+            payload: components["schemas"]["SamplesPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /**
+         * SamplesPayload
+         * @description A few inputs with their predictions; ``images`` is (N, H, W) uint8 for image inputs.
+         */
+        SamplesPayload: {
+            /** Confidences */
+            confidences: number[];
+            images: components["schemas"]["CompactArray"] | null;
+            /** Predictions */
+            predictions: number[];
+            /** Split */
+            split: string;
+            /** Targets */
+            targets: number[];
+        };
         /** Series */
         Series: {
             /** Steps */
@@ -883,6 +2282,72 @@ export interface components {
          * @enum {string}
          */
         Severity: "info" | "warning" | "critical";
+        /**
+         * ShapesOut
+         * @description Per-layer output shapes up to the first problem (``error``), for the live builder.
+         */
+        ShapesOut: {
+            error: components["schemas"]["SpecProblem"] | null;
+            /** Input Shape */
+            input_shape: number[];
+            /** Layers */
+            layers: components["schemas"]["LayerShapeOut"][];
+            /** Total Parameters */
+            total_parameters: number;
+        };
+        /** ShapesRequest */
+        ShapesRequest: {
+            data?: components["schemas"]["DataConfig-Input"];
+            spec: components["schemas"]["NetSpec-Input"];
+        };
+        /** SpecProblem */
+        SpecProblem: {
+            /**
+             * Field
+             * @description Where in the spec, e.g. 'layers.2.kernel_size'
+             */
+            field: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * SplitReport
+         * @description Every metric of one split; classification or regression fields are null by task.
+         */
+        SplitReport: {
+            /** Accuracy */
+            accuracy?: number | null;
+            /**
+             * Confusion
+             * @description confusion[true][predicted] sample counts
+             */
+            confusion?: number[][] | null;
+            /** F1 */
+            f1?: number | null;
+            /** Loss */
+            loss: number;
+            /** Mae */
+            mae?: number | null;
+            /** Mse */
+            mse?: number | null;
+            /** N Samples */
+            n_samples: number;
+            /** Per Class F1 */
+            per_class_f1?: number[] | null;
+            /** Per Class Precision */
+            per_class_precision?: number[] | null;
+            /** Per Class Recall */
+            per_class_recall?: number[] | null;
+            /**
+             * Precision
+             * @description Macro average
+             */
+            precision?: number | null;
+            /** R2 */
+            r2?: number | null;
+            /** Recall */
+            recall?: number | null;
+        };
         /** StatusEvent */
         StatusEvent: {
             /**
@@ -901,11 +2366,200 @@ export interface components {
              */
             time: number;
         };
+        /** StatusEvent */
+        "StatusEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "status";
+            payload: components["schemas"]["StatusPayload-Input"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** StatusEvent */
+        "StatusEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "status";
+            payload: components["schemas"]["StatusPayload-Output"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
         /** StatusPayload */
         StatusPayload: {
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            status: components["schemas"]["RunStatus"];
+        };
+        /** StatusPayload */
+        "StatusPayload-Input": {
+            /** Reason */
+            reason?: string | null;
+            status: components["schemas"]["RunStatus"];
+        };
+        /** StatusPayload */
+        "StatusPayload-Output": {
             /** Reason */
             reason: string | null;
             status: components["schemas"]["RunStatus"];
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+        /**
+         * WatchConfig
+         * @description Cadences (in training steps) and sizes of what a watched run records.
+         */
+        WatchConfig: {
+            /**
+             * Activations Every
+             * @description Activation hooks (one step each)
+             * @default 250
+             */
+            activations_every: number;
+            /**
+             * Calibration Resamples
+             * @description ECE null resamples
+             * @default 1000
+             */
+            calibration_resamples: number;
+            /**
+             * Gradients Every
+             * @description Gradient flow and update ratios
+             * @default 100
+             */
+            gradients_every: number;
+            /**
+             * Histogram Bins
+             * @default 30
+             */
+            histogram_bins: number;
+            /**
+             * Histograms Every
+             * @description Weight, bias and gradient histograms
+             * @default 500
+             */
+            histograms_every: number;
+            /**
+             * Max Calibration Samples
+             * @description Kept per split and window
+             * @default 5000
+             */
+            max_calibration_samples: number;
+            rules?: components["schemas"]["RuleConfig"];
+            /**
+             * Samples
+             * @description Sample inputs per split and window
+             * @default 16
+             */
+            samples: number;
+            /**
+             * Scalars Every
+             * @description Training loss/accuracy scalars
+             * @default 20
+             */
+            scalars_every: number;
+            /**
+             * Window Steps
+             * @description Steps per window when end_epoch() is never called
+             * @default 500
+             */
+            window_steps: number;
+        };
+        /**
+         * WatchRunConfig
+         * @description The stored configuration of a run of kind ``watch``.
+         */
+        "WatchRunConfig-Input": {
+            /**
+             * Layers
+             * @description Watched modules (activation capture)
+             */
+            layers: string[];
+            /**
+             * Model
+             * @description The model's class name
+             */
+            model: string;
+            /**
+             * Optimizer
+             * @description The optimizer's class name
+             */
+            optimizer?: string | null;
+            /**
+             * Parameters
+             * @description Number of parameters
+             */
+            parameters: number;
+            watch?: components["schemas"]["WatchConfig"];
+        };
+        /**
+         * WatchRunConfig
+         * @description The stored configuration of a run of kind ``watch``.
+         */
+        "WatchRunConfig-Output": {
+            /**
+             * Layers
+             * @description Watched modules (activation capture)
+             */
+            layers: string[];
+            /**
+             * Model
+             * @description The model's class name
+             */
+            model: string;
+            /**
+             * Optimizer
+             * @description The optimizer's class name
+             */
+            optimizer: string | null;
+            /**
+             * Parameters
+             * @description Number of parameters
+             */
+            parameters: number;
+            watch: components["schemas"]["WatchConfig"];
+        };
+        /** WatchRunCreate */
+        WatchRunCreate: {
+            config: components["schemas"]["WatchRunConfig-Input"];
+            /**
+             * Id
+             * @description Client-chosen run id (uuid4 hex); creating an existing watch run again returns it unchanged, so a client may retry
+             */
+            id?: string | null;
+            /** Name */
+            name: string;
         };
     };
     responses: never;
@@ -936,6 +2590,43 @@ export interface operations {
             };
         };
     };
+    check_csv_dataset: {
+        parameters: {
+            query?: {
+                /** @description Default: the last column */
+                label_column?: string | null;
+                task?: "auto" | "classification" | "regression";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvCheckOut"];
+                };
+            };
+            /** @description Malformed, with row and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_health: {
         parameters: {
             query?: never;
@@ -952,6 +2643,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthOut"];
+                };
+            };
+        };
+    };
+    infer_net_shapes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShapesRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShapesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1030,6 +2754,48 @@ export interface operations {
             };
         };
     };
+    create_comparison: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompareCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompareOut"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many live runs */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run: {
         parameters: {
             query?: never;
@@ -1052,6 +2818,55 @@ export interface operations {
             };
             /** @description No run with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    step_run_backprop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackpropTrace"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Running, ended, or not a small dense net */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1152,6 +2967,64 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description An image dataset */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_run_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No longer live */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -1189,6 +3062,58 @@ export interface operations {
             };
             /** @description No run with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_run_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                fmt: "safetensors" | "spec" | "pytorch" | "onnx";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                    "application/octet-stream": unknown;
+                    "text/x-python": unknown;
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run is no longer live */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1251,6 +3176,57 @@ export interface operations {
             };
         };
     };
+    get_run_samples: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageSamples"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not an image set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run_snapshot: {
         parameters: {
             query?: never;
@@ -1273,6 +3249,162 @@ export interface operations {
             };
             /** @description No run with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_watch_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchRunCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run is not a watched run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    ingest_watch_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestOut"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run is not a watched run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_watch_histograms: {
+        parameters: {
+            query?: {
+                after_step?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistogramFrames"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run is not a watched run */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -15,7 +15,11 @@ export type RunCreate = In["RunCreate"];
 export type HyperparameterUpdate = In["HyperparameterUpdate"];
 export type ControlAction = In["ControlRequest"]["action"];
 
+/** A run: ``config`` is a SessionConfig, or a WatchRunConfig for runs of kind "watch". */
 export type RunOut = Out["RunOut"];
+export type WatchRunConfig = Out["WatchRunConfig-Output"];
+/** A Playground run: its config is always a SessionConfig. */
+export type PlaygroundRun = Omit<RunOut, "config"> & { config: SessionConfig };
 export type RunPage = Out["RunPage"];
 export type RunStatus = Out["RunStatus"];
 export type SessionConfig = Out["SessionConfig-Output"];
@@ -27,9 +31,18 @@ export type DatasetName = Out["DataConfig-Output"]["dataset"];
 export type DatasetInfo = Out["DatasetInfo"];
 export type DatasetPoints = Out["DatasetPoints"];
 export type LiveSnapshot = Out["LiveSnapshot"];
+/** A snapshot of a Playground run (test fixtures, Playground pages). */
+export type PlaygroundSnapshot = Omit<LiveSnapshot, "run"> & { run: PlaygroundRun };
 export type Series = Out["Series"];
 export type CompactArray = Out["CompactArray"];
 export type ErrorResponse = Out["ErrorResponse"];
+export type Layer = Out["SessionConfig-Output"]["spec"]["layers"][number];
+export type LayerType = Layer["type"];
+export type ShapesRequest = In["ShapesRequest"];
+export type ShapesOut = Out["ShapesOut"];
+export type BackpropTrace = Out["BackpropTrace"];
+export type LayerTrace = Out["LayerTrace"];
+export type ImageSamples = Out["ImageSamples"];
 
 /** One event of the discriminated union (on ``kind``). */
 export type RunEvent = Out["EventsOut"]["events"][number];
@@ -51,6 +64,11 @@ export type LiveMessage = LiveSnapshot | EventMessage;
 
 /** Statuses after which a run never changes again (mirrors RunStatus.is_terminal). */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ["stopped", "completed", "diverged", "failed"];
+
+/** The run's Playground config, or null for a run of another kind (e.g. "watch"). */
+export function sessionConfig(run: RunOut): SessionConfig | null {
+  return run.kind === "watch" || !("hyperparameters" in run.config) ? null : run.config;
+}
 
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL_STATUSES.includes(status);

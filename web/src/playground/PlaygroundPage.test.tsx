@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LiveSnapshot, RunOut } from "../api/types";
+import type { LiveSnapshot, PlaygroundSnapshot, RunOut } from "../api/types";
 import { fakeServer } from "../test/fakeServer";
 import { FakeWebSocket } from "../test/fakeWebSocket";
 import { fixtures, recordedChange } from "../test/fixtures";
@@ -27,7 +27,7 @@ function serveRun(snapshot: LiveSnapshot, control?: (body: unknown) => { status?
 }
 
 /** The fixture run as it looked when training had just started. */
-function runningSnapshot(): LiveSnapshot {
+function runningSnapshot(): PlaygroundSnapshot {
   const first = fixtures.initialSnapshot();
   return { ...first, run: { ...first.run, status: "running", live: true } };
 }
@@ -64,8 +64,8 @@ describe("PlaygroundPage controls", () => {
             { type: "dense", units: 4, activation: "relu" },
           ],
         },
-        data: { dataset: "xor", n_samples: 500, noise: 0.2, validation_fraction: 0.5 },
-        hyperparameters: { optimizer: "adam", learning_rate: 0.1, batch_size: 25, momentum: 0.9, weight_decay: 0 },
+        data: { dataset: "xor", n_samples: 500, noise: 0.2, validation_fraction: 0.5, n_classes: 3 },
+        hyperparameters: { optimizer: "adam", learning_rate: 0.1, batch_size: 25, momentum: 0.9, weight_decay: 0, l1: 0, dropout: -1 },
         seed: 0,
         max_steps: 500,
       },

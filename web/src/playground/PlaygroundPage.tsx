@@ -5,6 +5,7 @@ import { call } from "../api/client";
 import { useApi } from "../api/context";
 import { useLiveRun } from "../api/live";
 import { currentHyperparameters, isLive } from "../api/liveState";
+import { sessionConfig } from "../api/types";
 import { useRequest } from "../api/useRequest";
 import { BoundaryCanvas } from "../components/BoundaryCanvas";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -36,7 +37,8 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
   const run = state.run !== null && state.run.id === runId ? state.run : null;
   if (run && formRun !== run.id) {
     setFormRun(run.id);
-    setForm(formFromConfig(run.config, currentHyperparameters(state)));
+    const config = sessionConfig(run);
+    if (config) setForm(formFromConfig(config, currentHyperparameters(state)));
   }
 
   const live = run !== null && isLive(state);

@@ -15,8 +15,8 @@ describe("buildRunCreate", () => {
               { type: "dense", units: 8, activation: "tanh" },
             ],
           },
-          data: { dataset: "spirals", n_samples: 500, noise: 0, validation_fraction: 0.5 },
-          hyperparameters: { optimizer: "sgd", learning_rate: 0.03, batch_size: 10, momentum: 0.9, weight_decay: 0 },
+          data: { dataset: "spirals", n_samples: 500, noise: 0, validation_fraction: 0.5, n_classes: 3 },
+          hyperparameters: { optimizer: "sgd", learning_rate: 0.03, batch_size: 10, momentum: 0.9, weight_decay: 0, l1: 0, dropout: -1 },
           seed: 0,
           max_steps: null,
         },
@@ -51,7 +51,15 @@ describe("buildRunCreate", () => {
 });
 
 describe("hyperparameterUpdate", () => {
-  const current = { optimizer: "sgd", learning_rate: 0.03, batch_size: 10, momentum: 0.9, weight_decay: 0 } as const;
+  const current = {
+    optimizer: "sgd",
+    learning_rate: 0.03,
+    batch_size: 10,
+    momentum: 0.9,
+    weight_decay: 0,
+    l1: 0,
+    dropout: -1,
+  } as const;
 
   it("sends only what changed", () => {
     expect(hyperparameterUpdate(DEFAULT_FORM, current)).toBeNull();

@@ -113,6 +113,7 @@ export function buildRunCreate(form: PlaygroundForm, start = true): Checked<RunC
           n_samples: N_SAMPLES,
           noise: form.noise,
           validation_fraction: VALIDATION_FRACTION,
+          n_classes: 3,
         },
         hyperparameters: {
           optimizer: form.optimizer,
@@ -120,6 +121,8 @@ export function buildRunCreate(form: PlaygroundForm, start = true): Checked<RunC
           batch_size: batch.value,
           momentum: MOMENTUM,
           weight_decay: WEIGHT_DECAY,
+          l1: 0,
+          dropout: -1,
         },
         seed: seed.value,
         max_steps: maxSteps,
@@ -135,7 +138,9 @@ export function formFromConfig(config: SessionConfig, current: Hyperparameters |
   return {
     dataset: config.data?.dataset ?? DEFAULT_FORM.dataset,
     noise: config.data?.noise ?? DEFAULT_FORM.noise,
-    layers: (config.spec?.layers ?? []).map((l) => ({ units: String(l.units), activation: l.activation })),
+    layers: (config.spec?.layers ?? []).flatMap((l) =>
+      l.type === "dense" ? [{ units: String(l.units), activation: l.activation }] : [],
+    ),
     optimizer: hp.optimizer ?? DEFAULT_FORM.optimizer,
     learningRate: hp.learning_rate !== undefined ? String(hp.learning_rate) : DEFAULT_FORM.learningRate,
     batchSize: hp.batch_size !== undefined ? String(hp.batch_size) : DEFAULT_FORM.batchSize,

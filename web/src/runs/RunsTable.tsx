@@ -22,7 +22,7 @@ export function RunsTable({ runs }: { runs: RunOut[] }) {
           {runs.map((run) => (
             <tr key={run.id} data-testid="run-row">
               <th scope="row">
-                <a href={href({ page: "playground", runId: run.id })}>{run.name}</a>
+                <a href={href({ page: run.kind === "watch" ? "watch" : "playground", runId: run.id })}>{run.name}</a>
               </th>
               <td>
                 <span className={`status status-${run.status}`}>{run.status}</span>

@@ -10,7 +10,7 @@ import type {
   ErrorResponse,
   EventMessage,
   LiveMessage,
-  LiveSnapshot,
+  PlaygroundSnapshot,
   RunOut,
   RunPage,
 } from "../api/types";
@@ -27,7 +27,7 @@ function load<T>(name: string): T {
 }
 
 /** GET /api/runs/{id}/snapshot once the run completed. */
-const snapshot = () => load<LiveSnapshot>("snapshot.json");
+const snapshot = () => load<PlaygroundSnapshot>("snapshot.json");
 /** Every WebSocket message after the first, from ``start`` to the ``completed`` status. */
 const messages = () => load<EventMessage[]>("messages.json");
 
@@ -35,7 +35,7 @@ const messages = () => load<EventMessage[]>("messages.json");
  * The WebSocket's first message as it was before training began (the fixture script does not
  * keep it): the final snapshot cut back to what existed then, the step-0 evaluation.
  */
-function initialSnapshot(): LiveSnapshot {
+function initialSnapshot(): PlaygroundSnapshot {
   const final = snapshot();
   const keep = (steps: number[]) => steps.filter((s) => s === 0).length;
   return {

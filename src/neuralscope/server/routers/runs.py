@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import copy
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+import torch
+from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
+from torch import nn
 
-from neuralscope.data import make_dataset
-from neuralscope.events import EventKind
-from neuralscope.server.deps import ServicesDep
+from neuralscope.data import dataset_info, make_dataset
+from neuralscope.events import CompactArray, Event, EventKind
+from neuralscope.server.deps import Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import (
+    CompareCreate,
+    CompareOut,
     ControlRequest,
     DatasetPoints,
     ErrorResponse,
+    EvaluationOut,
     EventsOut,
+    ImageSamples,
     LiveSnapshot,
     MetricsOut,
     RunCreate,
@@ -23,7 +31,9 @@ from neuralscope.server.schemas import (
     RunPage,
 )
 from neuralscope.server.views import FLUSH_TIMEOUT_S, live_snapshot, run_out, series_out
-from neuralscope.training import SessionConfig
+from neuralscope.training import Session, SessionConfig, SessionProbes
+from neuralscope.training.backprop import BackpropTrace, TraceUnsupported
+from neuralscope.training.export import export_spec, pytorch_snippet, to_onnx, to_safetensors
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No run with this id"}
@@ -44,6 +54,27 @@ async def create_run(body: RunCreate, services: ServicesDep) -> RunOut:
         services.runs.create, body.config, name=body.name, start=body.start
     )
     return run_out(record, services)
+
+
+@router.post(
+    "/compare",
+    status_code=201,
+    response_model=CompareOut,
+    operation_id="create_comparison",
+    responses={429: {"model": ErrorResponse, "description": "Too many live runs"}},
+)
+async def create_comparison(body: CompareCreate, services: ServicesDep) -> CompareOut:
+    """Create 2-4 runs that differ only in net and hyperparameters: the same data config and
+    seed are required (so curves overlay and boundaries sit on the same points)."""
+    first = body.configs[0]
+    for i, config in enumerate(body.configs[1:], start=1):
+        if config.data != first.data or config.seed != first.seed:
+            raise ApiError(422, "invalid", f"configs.{i}: data and seed must equal configs.0's")
+    runs = []
+    for config in body.configs:
+        record = await run_in_threadpool(services.runs.create, config, start=body.start)
+        runs.append(run_out(record, services))
+    return CompareOut(runs=runs)
 
 
 @router.get("", response_model=RunPage, operation_id="list_runs")
@@ -139,23 +170,167 @@ async def get_run_snapshot(run_id: str, services: ServicesDep) -> LiveSnapshot:
 
 
 @router.get(
-    "/{run_id}/data", response_model=DatasetPoints, operation_id="get_run_data", responses=NOT_FOUND
+    "/{run_id}/data",
+    response_model=DatasetPoints,
+    operation_id="get_run_data",
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "An image dataset"}},
 )
 async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
-    """The run's training and validation points (re-drawn from its seed)."""
+    """The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets."""
     record = await run_in_threadpool(services.store.runs.get, run_id)
     config = SessionConfig.model_validate(record.config)
-    data = make_dataset(config.data, seed=config.seed)
+    if dataset_info(config.data).kind == "image":
+        raise ApiError(409, "conflict", "an image dataset has no points: use /samples")
+    data = await run_in_threadpool(
+        make_dataset, config.data, config.seed, home=_data_home(services)
+    )
 
-    def points(x: object) -> list[tuple[float, float]]:
-        return [(round(a, 4), round(b, 4)) for a, b in x.tolist()]  # type: ignore[attr-defined]
+    def points(x: torch.Tensor) -> list[tuple[float, float]]:
+        if x.shape[1] == 1:
+            return [(round(a, 4), 0.0) for (a,) in x.tolist()]
+        return [(round(a, 4), round(b, 4)) for a, b in x.tolist()]
+
+    def labels(y: torch.Tensor) -> list[float]:
+        return [round(float(v), 6) for v in y.flatten().tolist()]
 
     return DatasetPoints(
         run_id=run_id,
         dataset=config.data.dataset,
+        task=data.task,
         bounds=data.bounds,
         train_x=points(data.x_train),
-        train_y=[int(v) for v in data.y_train.flatten().tolist()],
+        train_y=labels(data.y_train),
         val_x=points(data.x_val),
-        val_y=[int(v) for v in data.y_val.flatten().tolist()],
+        val_y=labels(data.y_val),
     )
+
+
+@router.get(
+    "/{run_id}/samples",
+    response_model=ImageSamples,
+    operation_id="get_run_samples",
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "Not an image set"}},
+)
+async def get_run_samples(
+    run_id: str, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=1000)] = 64
+) -> ImageSamples:
+    """The first ``limit`` validation images of an image dataset, as uint8 pixels."""
+    record = await run_in_threadpool(services.store.runs.get, run_id)
+    config = SessionConfig.model_validate(record.config)
+    if dataset_info(config.data).kind != "image":
+        raise ApiError(409, "conflict", "only image datasets have samples: use /data")
+    data = await run_in_threadpool(
+        make_dataset, config.data, config.seed, home=_data_home(services)
+    )
+    x, y = data.x_val[:limit, 0], data.y_val[:limit]
+    pixels = (x.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+    return ImageSamples(
+        run_id=run_id,
+        dataset=config.data.dataset,
+        images=CompactArray.from_numpy(pixels, "uint8"),
+        labels=[int(v) for v in y.tolist()],
+    )
+
+
+@router.post(
+    "/{run_id}/backprop",
+    response_model=BackpropTrace,
+    operation_id="step_run_backprop",
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorResponse, "description": "Running, ended, or not a small dense net"},
+    },
+)
+async def step_run_backprop(run_id: str, services: ServicesDep) -> BackpropTrace:
+    """Take exactly one training step on a created or paused run and return it written out:
+    forward values, loss, dL/da, dL/dW, updates. The step is recorded like any other."""
+    traces: list[BackpropTrace] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        result, trace = session.trace_step()
+        traces.append(trace)
+        events = probes.after_step(result)
+        if not any(e.kind is EventKind.METRICS for e in events):
+            events += [e for e in probes.snapshot() if e.kind is not EventKind.METRICS]
+        return events
+
+    try:
+        await run_in_threadpool(services.runs.call, run_id, task)
+    except TraceUnsupported as exc:
+        raise ApiError(409, "unsupported", str(exc)) from exc
+    return traces[0]
+
+
+@router.get(
+    "/{run_id}/evaluation",
+    response_model=EvaluationOut,
+    operation_id="get_run_evaluation",
+    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "No longer live"}},
+)
+async def get_run_evaluation(run_id: str, services: ServicesDep) -> EvaluationOut:
+    """Accuracy, precision/recall/F1 (macro and per class), confusion matrix, or MSE/MAE/R²,
+    for the training and the validation split, of a live run's current model."""
+    results: list[EvaluationOut] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        results.append(
+            EvaluationOut(
+                run_id=run_id,
+                step=session.global_step,
+                task=session.dataset.task,
+                class_names=list(session.dataset.class_names),
+                splits=session.report(),
+            )
+        )
+        return []
+
+    await run_in_threadpool(services.runs.call, run_id, task)
+    return results[0]
+
+
+ExportFormat = Literal["safetensors", "spec", "pytorch", "onnx"]
+_MEDIA = {
+    "safetensors": ("application/octet-stream", "model.safetensors"),
+    "spec": ("application/json", "spec.json"),
+    "pytorch": ("text/x-python", "model.py"),
+    "onnx": ("application/octet-stream", "model.onnx"),
+}
+
+
+@router.get(
+    "/{run_id}/export/{fmt}",
+    operation_id="export_run_model",
+    response_class=Response,
+    responses={
+        **NOT_FOUND,
+        200: {"content": {m: {} for m, _ in _MEDIA.values()}, "description": "The file"},
+        409: {"model": ErrorResponse, "description": "The run is no longer live"},
+    },
+)
+async def export_run_model(run_id: str, fmt: ExportFormat, services: ServicesDep) -> Response:
+    """The run's current model as safetensors, its spec JSON, a PyTorch snippet or ONNX."""
+    copies: list[nn.Sequential] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        copies.append(copy.deepcopy(session.model).cpu())
+        return []
+
+    record = await run_in_threadpool(services.runs.call, run_id, task)
+    config = SessionConfig.model_validate(record.config)
+    model = copies[0]
+    spec = export_spec(config.spec, config.data)
+    if fmt == "safetensors":
+        body = to_safetensors(model)
+    elif fmt == "spec":
+        body = spec.model_dump_json(indent=2).encode()
+    elif fmt == "pytorch":
+        body = pytorch_snippet(model).encode()
+    else:
+        body = await run_in_threadpool(to_onnx, model, spec.input_shape)
+    media, filename = _MEDIA[fmt]
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+
+def _data_home(services: Services) -> Path:
+    return services.settings.home / "datasets"
