@@ -8,6 +8,7 @@ it was trained from. The probe samples are the dataset's validation split.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -60,8 +61,10 @@ def _model(path: Path, spec_path: Path | None, data: DataConfig) -> tuple[nn.Mod
             "the network was built from, so it can run"
         )
     try:
-        spec = NetSpec.model_validate_json(spec_path.read_text())
-    except (OSError, ValidationError) as exc:
+        raw = json.loads(spec_path.read_text())
+        # The Playground's spec export wraps the NetSpec: {"spec": {...}, "data": {...}, ...}.
+        spec = NetSpec.model_validate(raw.get("spec", raw) if isinstance(raw, dict) else raw)
+    except (OSError, ValueError, TypeError) as exc:
         fail(f"cannot read the spec {spec_path}: {exc}")
     model = build_model(
         spec,
