@@ -164,3 +164,16 @@ def test_every_route_has_a_stable_operation_id_and_response_model(client: TestCl
         "get_run_metrics",
         "get_health",
     } <= set(ids)
+
+
+def test_no_series_repeats_a_step_after_pauses(client: TestClient) -> None:
+    run = client.post(
+        "/api/runs", json=small_run(config={**small_run()["config"], "max_steps": 600})
+    ).json()
+    control = f"/api/runs/{run['id']}/control"
+    for _ in range(5):
+        client.post(control, json={"action": "pause"})
+        client.post(control, json={"action": "resume"})
+    wait_for(client, run["id"], lambda r: r["status"] == "completed")
+    for name, series in client.get(f"/api/runs/{run['id']}/metrics").json()["series"].items():
+        assert len(series["steps"]) == len(set(series["steps"])), name

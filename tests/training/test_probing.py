@@ -211,3 +211,15 @@ def test_boundary_frames_are_capped_in_wall_time_but_the_last_one_always_comes()
         frames += [e.step for e in probes.after_step(session.step()) if e.kind is B]
     # Due every 10 steps (10 ms apart), but at most one per 50 ms: steps 10, 60; then the end.
     assert frames == [10, 60, 100]
+
+
+def test_a_pause_right_after_a_metrics_step_does_not_record_that_step_twice() -> None:
+    session = make_session()
+    probes = probes_for(session, metrics_every=10)
+    scheduled = []
+    for _ in range(10):
+        scheduled += [e for e in probes.after_step(session.step()) if e.kind is M]
+    assert [e.step for e in scheduled] == [10]
+    assert [e.kind for e in probes.snapshot() if e.kind is M] == []  # step 10 has its metrics
+    session.step()
+    assert [e.step for e in probes.snapshot() if e.kind is M] == [11]  # a new step: picture

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from neuralscope.events import (
     BoundaryEvent,
     Event,
+    EventKind,
     FindingEvent,
     GradientsEvent,
     LayerStatsEvent,
@@ -88,6 +89,7 @@ class SessionProbes:
         self._loss_sum = 0.0
         self._loss_count = 0
         self._findings_seen = len(session.findings)
+        self._emitted: dict[EventKind, int] = {}  # the step each kind was last emitted at
         self._last_boundary = -math.inf
 
     def after_step(self, result: StepResult) -> list[Event]:
@@ -99,7 +101,7 @@ class SessionProbes:
             findings = self.session.findings
             reason = findings[-1].message if findings else "the loss is not finite"
             events.append(self._status(step, now, RunStatus.DIVERGED, reason))
-            return events
+            return self._track(events)
         self._loss_sum += result.loss
         self._loss_count += 1
         metrics_due = step % cfg.metrics_every == 0
@@ -119,7 +121,7 @@ class SessionProbes:
         if completed:
             reason = f"reached max_steps ({self.session.config.max_steps})"
             events.append(self._status(step, now, RunStatus.COMPLETED, reason))
-        return events
+        return self._track(events)
 
     def snapshot(self) -> list[Event]:
         """A full set of events right now: metrics, gradients (if any), layer stats, boundary.
@@ -127,12 +129,20 @@ class SessionProbes:
         Used when a run starts and when it pauses or ends, so a viewer always has a picture.
         """
         step, now = self.session.global_step, self._clock()
-        return [
+        candidates = [
             self._metrics(step, now),
             *self._gradients(step, now),
             *self._layer_stats(step, now),
             *self._boundary(step, now),
         ]
+        # One event per kind and step: a pause right after a scheduled event (or two pauses
+        # with no step between) would otherwise record two values at one step.
+        return self._track([e for e in candidates if self._emitted.get(e.kind) != step])
+
+    def _track(self, events: list[Event]) -> list[Event]:
+        for event in events:
+            self._emitted[event.kind] = event.step
+        return events
 
     # -- one builder per kind --------------------------------------------------------------
 
