@@ -86,6 +86,7 @@ bench: $(STAMPS)/python
 	$(BIN)/python benchmarks/watch_overhead.py
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/decompose_speed.py
+	$(BIN)/python benchmarks/boundary_rate.py
 
 clean:
 	rm -rf $(STAMPS) build web/node_modules src/neuralscope/server/static

@@ -101,3 +101,9 @@ def test_serve_refuses_public_bind_without_token(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "without a token" in result.stderr
+
+
+def test_csv_dataset_needs_an_upload(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["train", "--dataset", "csv", "--home", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "upload" in result.stderr

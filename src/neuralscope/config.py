@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     token: SecretStr | None = None
     device: Device = "auto"
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(
+        default=2 * 1024**3, ge=1024, description="Limit for model uploads (streamed to disk)"
+    )
 
     @model_validator(mode="after")
     def _expand_home(self) -> Settings:

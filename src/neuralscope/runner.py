@@ -243,7 +243,9 @@ class RunManager:
                 raise TooManyLiveRuns(
                     f"{self._max_live} runs are already live; stop one before starting another"
                 )
-        session = Session(config, device=self._device, data_home=self._data_home)
+        session = Session(
+            config, device=self._device, data_home=self._data_home, tables=self.table_bytes
+        )
         record = self.store.runs.create(
             name=name or default_run_name(config),
             kind="playground",
@@ -260,6 +262,12 @@ class RunManager:
             live.control("start")
         self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(record.id)
+
+    def table_bytes(self, table_id: str) -> bytes:
+        """An uploaded table's stored bytes (the Session's ``tables`` source); KeyError when
+        no artifact has this id."""
+        with self.store.artifacts.open(table_id) as stream:
+            return stream.read()
 
     def _unwatched_check(self, run_id: str) -> IdleCheck:
         last_watched = time.monotonic()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,14 @@ def test_every_api_route_needs_the_token(guarded: TestClient) -> None:
         schema = client.get("/openapi.json")  # documentation stays readable
         assert schema.status_code == 200
         for path, methods in schema.json()["paths"].items():
-            concrete = path.replace("{run_id}", "x")
+            concrete = re.sub(r"\{[a-z_]+\}", "x", path)
             for method in methods:
                 response = client.request(method.upper(), concrete)
+                if method == "get" and path.startswith("/api/shared/"):
+                    # A share link is its own credential: no server token, but an unknown
+                    # link is still nothing.
+                    assert response.status_code == 404, f"{method} {path}"
+                    continue
                 assert response.status_code == 401, f"{method} {path}"
                 assert response.json()["error"]["code"] == "unauthorized"
         wrong = client.get("/api/health", headers={"Authorization": "Bearer nope"})
@@ -71,3 +77,17 @@ def test_oversized_body_is_413_and_nothing_is_created(guarded: TestClient) -> No
 
 def test_no_token_needed_on_loopback_without_one(client: TestClient) -> None:
     assert client.get("/api/runs").status_code == 200
+
+
+def test_a_share_link_opens_without_the_server_token_but_cannot_fork(guarded: TestClient) -> None:
+    auth = {"Authorization": "Bearer s3cret-token"}
+    with guarded as client:
+        run = client.post("/api/runs", json=small_run(), headers=auth).json()
+        share = client.post(f"/api/runs/{run['id']}/share", headers=auth)
+        assert share.status_code == 201
+        token = share.json()["token"]
+        shared = client.get(f"/api/shared/{token}")  # no Authorization header
+        assert shared.status_code == 200
+        assert shared.json()["config"]["data"]["dataset"] == "circle"
+        assert client.post(f"/api/shared/{token}/fork").status_code == 401
+        assert client.post(f"/api/shared/{token}/fork", headers=auth).status_code == 201

@@ -52,7 +52,7 @@ def _parse_hidden(text: str) -> list[int]:
 
 
 def train(
-    dataset: Annotated[DatasetName, typer.Option(help="2-D dataset")] = "spirals",
+    dataset: Annotated[DatasetName, typer.Option(help="Dataset (see `datasets list`)")] = "spirals",
     hidden: Annotated[str, typer.Option(help="Hidden layer widths, e.g. 8,8")] = "8,8",
     activation: Annotated[
         Activation, typer.Option(help="Activation of the hidden layers")
@@ -69,6 +69,11 @@ def train(
     as_json: JsonOpt = False,
 ) -> None:
     """Train a Playground network headless; the run is stored like one started from the page."""
+    if dataset == "csv":
+        fail(
+            "--dataset csv trains on an uploaded table: upload it in the web app or with "
+            "POST /api/datasets/csv, then start the run from there"
+        )
     settings = settings_from(home=home, database_url=db)
     try:
         config = SessionConfig(

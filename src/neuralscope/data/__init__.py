@@ -12,6 +12,14 @@ from neuralscope.data.registry import (
     dataset_info,
     make_dataset,
 )
+from neuralscope.data.tables import (
+    TableError,
+    TableRef,
+    TableSource,
+    decode_table,
+    encode_table,
+    table_ref,
+)
 
 Dataset2D = Dataset  # the name before images joined (kept for compatibility)
 
@@ -31,10 +39,16 @@ __all__ = [
     "IdxError",
     "MnistCache",
     "ParsedTable",
+    "TableError",
+    "TableRef",
+    "TableSource",
     "Task",
     "dataset_info",
+    "decode_table",
     "derive",
+    "encode_table",
     "make_dataset",
     "parse_csv",
     "parse_idx",
+    "table_ref",
 ]

@@ -20,6 +20,7 @@ from neuralscope.data.base import BOUNDS, Dataset, DatasetInfo, labels_tensor, s
 from neuralscope.data.features import FeatureName
 from neuralscope.data.idx import MnistCache
 from neuralscope.data.synthetic import CLASSIFICATION, REGRESSION
+from neuralscope.data.tables import TableRef, TableSource, table_dataset, table_info
 
 DatasetName = Literal[
     "spirals",
@@ -34,6 +35,7 @@ DatasetName = Literal[
     "sine",
     "digits",
     "mnist",
+    "csv",
 ]
 
 
@@ -45,7 +47,9 @@ class DataConfig(BaseModel):
     )
 
     dataset: DatasetName = "spirals"
-    n_samples: int = Field(default=500, ge=10, le=100_000)
+    n_samples: int = Field(
+        default=500, ge=10, le=100_000, description="For 'csv': at most this many rows are used"
+    )
     noise: float = Field(default=0.0, ge=0.0, le=0.5)
     validation_fraction: float = Field(default=0.5, gt=0.0, lt=1.0)
     n_classes: int = Field(default=3, ge=2, le=5, description="For 'blobs' and 'spirals_multi'")
@@ -53,10 +57,16 @@ class DataConfig(BaseModel):
         default_factory=list,
         description="Derived inputs added to x1, x2 (2-D sets only), in this order",
     )
+    table: TableRef | None = Field(
+        default=None,
+        description="For 'csv' (and only then): the upload, as POST /api/datasets/csv returns it",
+    )
 
     @model_validator(mode="after")
     def _features_need_a_plane(self) -> DataConfig:
-        if self.features and REGISTRY[self.dataset].info.kind != "plane":
+        if (self.dataset == "csv") != (self.table is not None):
+            raise ValueError("table: required for dataset 'csv' and only for it")
+        if self.features and dataset_info(self).kind != "plane":
             raise ValueError(f"derived features apply to 2-D sets only, not {self.dataset!r}")
         if len(set(self.features)) != len(self.features):
             raise ValueError("each derived feature may be listed once")
@@ -167,6 +177,8 @@ REGISTRY["mnist"] = DatasetSpec(
 
 def dataset_info(config: DataConfig) -> DatasetInfo:
     """The facts about ``config``'s dataset, with the class count the config chose."""
+    if config.table is not None:
+        return table_info(config.table)
     info = REGISTRY[config.dataset].info
     if config.dataset in ("blobs", "spirals_multi"):
         from dataclasses import replace
@@ -175,11 +187,22 @@ def dataset_info(config: DataConfig) -> DatasetInfo:
     return info
 
 
-def make_dataset(config: DataConfig, seed: int = 0, *, home: Path | None = None) -> Dataset:
+def make_dataset(
+    config: DataConfig,
+    seed: int = 0,
+    *,
+    home: Path | None = None,
+    tables: TableSource | None = None,
+) -> Dataset:
     """Draw the dataset, shuffle, and split off the validation part.
 
-    ``home`` is the datasets cache (``Settings.home / "datasets"`` when None), used by MNIST.
+    ``home`` is the datasets cache (``Settings.home / "datasets"`` when None), used by MNIST;
+    ``tables`` reads uploaded tables' bytes by id, used by ``csv`` (raises TableError without).
     """
+    if config.table is not None:
+        return table_dataset(
+            config.table, tables, seed, config.validation_fraction, config.n_samples
+        )
     info = dataset_info(config)
     rng = np.random.default_rng(seed)
     points, labels = REGISTRY[config.dataset].load(config, rng, home)

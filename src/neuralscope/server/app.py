@@ -19,7 +19,7 @@ from neuralscope.runner import RunManager
 from neuralscope.server import ws
 from neuralscope.server.deps import Services
 from neuralscope.server.errors import install_error_handlers
-from neuralscope.server.routers import ingest, meta, runs
+from neuralscope.server.routers import ingest, meta, models, runs, shares, tables
 from neuralscope.server.schemas import EventMessage
 from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
 from neuralscope.server.static import mount_web_app
@@ -94,10 +94,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(runs.router)
     app.include_router(ingest.router)
+    app.include_router(models.router)
+    app.include_router(tables.router)
+    app.include_router(shares.router)
     app.include_router(ws.router)
     mount_web_app(app)
     _install_openapi(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+    )
     token = settings.token_value()
     if token:
         app.add_middleware(TokenMiddleware, token=token)

@@ -18,6 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from neuralscope.server.schemas import ErrorDetail, ErrorResponse
 
 PROTECTED_PREFIXES = ("/api", "/ws")
+UPLOAD_PATHS = frozenset({"/api/models"})
+# A share link's unguessable token is its own credential: reading a shared run needs no server
+# token (forking it, a write, still does).
+PUBLIC_READ_PREFIX = "/api/shared/"
 UNAUTHORIZED = (
     "this server needs a token: API clients send 'Authorization: Bearer <token>'; "
     "in the browser, open the page once as http://<host>:<port>/?token=<token>"
@@ -80,7 +84,9 @@ class TokenMiddleware:
             await self.app(scope, receive, send)
             return
         if scope["type"] == "http":
-            if scope.get("method") == "OPTIONS" or self._ok(_http_token(scope)):
+            method = scope.get("method")
+            public = method == "GET" and path.startswith(PUBLIC_READ_PREFIX)
+            if method == "OPTIONS" or public or self._ok(_http_token(scope)):
                 await self.app(scope, receive, send)
             else:
                 await _send_error(send, 401, "unauthorized", UNAUTHORIZED)
@@ -92,20 +98,29 @@ class TokenMiddleware:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_max_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # File uploads stream to disk and get their own (larger) limit; every other body is
+        # read into memory and stays small.
+        upload = scope.get("method") == "POST" and scope.get("path") in UPLOAD_PATHS
+        limit, setting = (
+            (self.upload_max_bytes, "max_upload_bytes")
+            if upload
+            else (self.max_bytes, "max_body_bytes")
+        )
         message = (
-            f"the request body is larger than the limit of {self.max_bytes} bytes; "
-            "send a smaller body (the limit is the server's max_body_bytes setting)"
+            f"the request body is larger than the limit of {limit} bytes; "
+            f"send a smaller body (the limit is the server's {setting} setting)"
         )
         for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
                 await _send_error(send, 413, "too_large", message)
                 return
         received = 0
@@ -116,7 +131,7 @@ class BodyLimitMiddleware:
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     # Answer now, and tell the app the client left, so it stops reading.
                     if not started:
                         rejected = True

@@ -15,7 +15,9 @@ from neuralscope.store.artifacts import ArtifactRepository
 from neuralscope.store.db import create_db_engine, mask_url, migrate
 from neuralscope.store.event_log import EventRepository, SnapshotRepository
 from neuralscope.store.metrics import MetricRepository
+from neuralscope.store.models_repo import ModelRepository
 from neuralscope.store.runs import RunRepository
+from neuralscope.store.shares import ShareRepository
 
 
 class Store:
@@ -45,6 +47,8 @@ class Store:
         self.events = EventRepository(self._db)
         self.snapshots = SnapshotRepository(self._db)
         self.artifacts = ArtifactRepository(self._db, Path(artifacts_dir))
+        self.models = ModelRepository(self._db)
+        self.shares = ShareRepository(self._db)
 
     @property
     def database(self) -> Database:

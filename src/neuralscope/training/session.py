@@ -22,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from neuralscope.data import Dataset, make_dataset
+from neuralscope.data import Dataset, TableSource, make_dataset
 from neuralscope.events import HyperparameterChange, RunStatus
 from neuralscope.findings import Finding, Severity, make_finding
 from neuralscope.monitor.modes import evaluating
@@ -74,11 +74,18 @@ class Session:
     """A seeded training run with pause/resume/stop and hyperparameters that change mid-run."""
 
     def __init__(
-        self, config: SessionConfig, *, device: str = "cpu", data_home: Path | None = None
+        self,
+        config: SessionConfig,
+        *,
+        device: str = "cpu",
+        data_home: Path | None = None,
+        tables: TableSource | None = None,
     ) -> None:
+        """``data_home`` and ``tables`` (bytes of uploaded tables by id) reach the dataset
+        registry (:func:`~neuralscope.data.make_dataset`); the Session never does I/O itself."""
         self.config = config
         self.device = torch.device(device)
-        data = make_dataset(config.data, seed=config.seed, home=data_home)
+        data = make_dataset(config.data, seed=config.seed, home=data_home, tables=tables)
         self.dataset: Dataset = dataclasses.replace(
             data,
             x_train=data.x_train.to(self.device),

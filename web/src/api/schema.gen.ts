@@ -24,6 +24,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datasets/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Csv Dataset
+         * @description Parse a CSV upload (the raw bytes as the body) and store it as a dataset; train on it
+         *     with ``data: {"dataset": "csv", "table": <table>}``. Errors name the row (1-based,
+         *     header = 1) and the column, and nothing is stored.
+         */
+        post: operations["upload_csv_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/datasets/csv/check": {
         parameters: {
             query?: never;
@@ -54,6 +76,272 @@ export interface paths {
         };
         /** Get Health */
         get: operations["get_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Models
+         * @description Uploaded models, newest first.
+         */
+        get: operations["list_models"];
+        put?: never;
+        /**
+         * Upload Model
+         * @description Upload a model file as the raw request body; it is validated before it is stored.
+         *
+         *     Uploading the same content again returns the model stored first (same id, name and shape).
+         */
+        post: operations["upload_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compare Models
+         * @description Compare 2 to 8 uploaded models side by side and recommend one.
+         */
+        post: operations["compare_models"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model
+         * @description One uploaded model.
+         */
+        get: operations["get_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/architecture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Architecture
+         * @description Architecture type, patterns and the connectivity graph.
+         */
+        get: operations["get_model_architecture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/efficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Efficiency
+         * @description Parameters, FLOPs/MACs, memory and per-layer FLOPs per parameter.
+         */
+        get: operations["get_model_efficiency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Health
+         * @description Health score 0-100 with the Finding behind every point lost.
+         */
+        get: operations["get_model_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/layers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Layers
+         * @description Per-layer roles, shapes, cost and spectral hints.
+         */
+        get: operations["get_model_layers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/optimization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Optimization
+         * @description Pruning, quantization and low-rank opportunities with estimated benefit and priority.
+         */
+        get: operations["get_model_optimization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Performance
+         * @description Measured latency (p50/p95 by batch size) and time per layer.
+         */
+        get: operations["get_model_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Readiness
+         * @description Training readiness: initialization, signal propagation and gradient flow.
+         */
+        get: operations["get_model_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Report
+         * @description The whole analysis report.
+         */
+        get: operations["get_model_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Summary
+         * @description Headline numbers: architecture, health score, findings by severity, size and cost.
+         */
+        get: operations["get_model_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Weights
+         * @description Per-tensor distribution statistics, histograms, sparsity and anomalies.
+         */
+        get: operations["get_model_weights"];
         put?: never;
         post?: never;
         delete?: never;
@@ -307,6 +595,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/share": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Share Run
+         * @description A new unguessable link that opens this run read-only for anyone who has it.
+         */
+        post: operations["share_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}/snapshot": {
         parameters: {
             query?: never;
@@ -321,6 +629,46 @@ export interface paths {
         get: operations["get_run_snapshot"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Shared Run
+         * @description The shared run as a replay: config, curves, markers and boundary frames over time.
+         */
+        get: operations["get_shared_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shared/{token}/fork": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fork Shared Run
+         * @description A new run with the shared run's config, created but not started: it is the caller's.
+         */
+        post: operations["fork_shared_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -391,6 +739,164 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AnalysisConfig
+         * @description Everything ``analyze`` can be told; defaults follow SCIENCE.md.
+         */
+        AnalysisConfig: {
+            /**
+             * Activation Batch
+             * @default 1
+             */
+            activation_batch: number;
+            /**
+             * Cka Redundant
+             * @description debiased CKA above this and the baseline
+             * @default 0.95
+             */
+            cka_redundant: number;
+            /**
+             * Cumulative Gain Range
+             * @default [
+             *       0.001,
+             *       1000
+             *     ]
+             */
+            cumulative_gain_range: [
+                number,
+                number
+            ];
+            /**
+             * Duplicate Cosine
+             * @description duplicate rows / layers (SCIENCE 2)
+             * @default 0.999
+             */
+            duplicate_cosine: number;
+            /**
+             * Duplicate Rows Max
+             * @description skip the row check above this
+             * @default 131072
+             */
+            duplicate_rows_max: number;
+            /**
+             * Gain Range
+             * @default [
+             *       0.1,
+             *       10
+             *     ]
+             */
+            gain_range: [
+                number,
+                number
+            ];
+            /**
+             * Grad Ratio
+             * @description first/last gradient ratio (Pascanu et al. 2013)
+             * @default 0.001
+             */
+            grad_ratio: number;
+            /**
+             * Histogram Bins
+             * @default 40
+             */
+            histogram_bins: number;
+            /**
+             * Init Log Ratio
+             * @description min_s |ln r_s| > ln 3 (SCIENCE 1.1)
+             * @default 1.0986122886681098
+             */
+            init_log_ratio: number;
+            /**
+             * Latency Batches
+             * @default [
+             *       1,
+             *       8,
+             *       32
+             *     ]
+             */
+            latency_batches: number[];
+            /**
+             * Latency Repeats
+             * @default 20
+             */
+            latency_repeats: number;
+            /**
+             * Low Rank Fraction
+             * @description numerical rank < fraction * min(m, n)
+             * @default 0.5
+             */
+            low_rank_fraction: number;
+            /**
+             * Low Rank Rel Tol
+             * @description sigma_i > tol * sigma_max counts for rank
+             * @default 0.001
+             */
+            low_rank_rel_tol: number;
+            /**
+             * Min Evals Alpha
+             * @description fewer eigenvalues: no power-law fit (WW default)
+             * @default 50
+             */
+            min_evals_alpha: number;
+            /**
+             * Mp Margin
+             * @description spike: eigenvalue > margin * MP edge
+             * @default 1.1
+             */
+            mp_margin: number;
+            /**
+             * Near Zero Rel
+             * @description |w| < near_zero_rel * max|w| (SCIENCE 1.1)
+             * @default 0.001
+             */
+            near_zero_rel: number;
+            /**
+             * Norm Min Decades
+             * @description and >= 1 decade from the median (heuristic)
+             * @default 1
+             */
+            norm_min_decades: number;
+            /**
+             * Norm Modified Z
+             * @description Iglewicz-Hoaglin modified z of log-norm
+             * @default 3.5
+             */
+            norm_modified_z: number;
+            /**
+             * Robust Z
+             * @description robust z = 0.6745 (w - median) / MAD (heuristic)
+             * @default 6
+             */
+            robust_z: number;
+            /**
+             * Saturation Fraction
+             * @description |tanh| > 0.99 on > 90% (Glorot 2010)
+             * @default 0.9
+             */
+            saturation_fraction: number;
+            /**
+             * Synthetic Batch
+             * @default 64
+             */
+            synthetic_batch: number;
+        };
+        /** ArchitectureReport */
+        ArchitectureReport: {
+            /** Edges */
+            edges: components["schemas"]["GraphEdge"][];
+            /** Method */
+            method: string;
+            /** Nodes */
+            nodes: components["schemas"]["GraphNode"][];
+            /** Patterns */
+            patterns: {
+                [key: string]: number;
+            };
+            /** Primary */
+            primary: string;
+            /** Types */
+            types: string[];
+        };
         /**
          * BackpropTrace
          * @description A whole step: inputs -> layers -> loss -> gradients -> updates.
@@ -692,6 +1198,43 @@ export interface components {
              */
             runs: components["schemas"]["RunOut"][];
         };
+        /** CompareRequest */
+        CompareRequest: {
+            /** Ids */
+            ids: string[];
+        };
+        /** Comparison */
+        Comparison: {
+            /** Reason */
+            reason: string;
+            /** Recommended */
+            recommended: string;
+            /** Reports */
+            reports: components["schemas"]["ModelReport"][];
+            /** Rows */
+            rows: components["schemas"]["ComparisonRow"][];
+        };
+        /** ComparisonRow */
+        ComparisonRow: {
+            /** Architecture */
+            architecture: string;
+            /** Criticals */
+            criticals: number;
+            /** Flops */
+            flops: number | null;
+            /** Health Score */
+            health_score: number;
+            /** Median Alpha */
+            median_alpha: number | null;
+            /** Name */
+            name: string;
+            /** P50 Ms Batch1 */
+            p50_ms_batch1: number | null;
+            /** Total Params */
+            total_params: number;
+            /** Warnings */
+            warnings: number;
+        };
         /** ControlRequest */
         ControlRequest: {
             /**
@@ -775,6 +1318,34 @@ export interface components {
             type: "conv2d";
         };
         /**
+         * CostReport
+         * @description Sizes are exact; FLOPs/latency exist only when the model can run.
+         */
+        CostReport: {
+            /** Activation Bytes */
+            activation_bytes: number | null;
+            /** Batch Size */
+            batch_size: number | null;
+            /** Flops */
+            flops: number | null;
+            /** Flops Note */
+            flops_note: string;
+            /** Latency */
+            latency: components["schemas"]["LatencyStat"][];
+            /** Layers */
+            layers: components["schemas"]["LayerCost"][];
+            /** Macs */
+            macs: number | null;
+            /** Tied */
+            tied: string[][];
+            /** Total Params */
+            total_params: number;
+            /** Trainable Params */
+            trainable_params: number;
+            /** Weight Bytes */
+            weight_bytes: number;
+        };
+        /**
          * CsvCheckOut
          * @description What a CSV upload would become (nothing is stored).
          */
@@ -797,6 +1368,34 @@ export interface components {
             task: "binary" | "multiclass" | "regression";
         };
         /**
+         * CsvUploadOut
+         * @description A stored CSV upload; put ``table`` into ``DataConfig`` (with ``dataset: "csv"``).
+         */
+        CsvUploadOut: {
+            /**
+             * Class Names
+             * @description Empty for regression
+             */
+            class_names: string[];
+            /** Feature Names */
+            feature_names: string[];
+            /**
+             * Id
+             * @description sha256 of the stored table (same content, same id)
+             */
+            id: string;
+            /** Label Name */
+            label_name: string;
+            /** N Rows */
+            n_rows: number;
+            table: components["schemas"]["TableRef"];
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
+        };
+        /**
          * DataConfig
          * @description Which dataset to draw and how.
          */
@@ -806,7 +1405,7 @@ export interface components {
              * @default spirals
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
             /**
              * Features
              * @description Derived inputs added to x1, x2 (2-D sets only), in this order
@@ -820,6 +1419,7 @@ export interface components {
             n_classes: number;
             /**
              * N Samples
+             * @description For 'csv': at most this many rows are used
              * @default 500
              */
             n_samples: number;
@@ -828,6 +1428,8 @@ export interface components {
              * @default 0
              */
             noise: number;
+            /** @description For 'csv' (and only then): the upload, as POST /api/datasets/csv returns it */
+            table?: components["schemas"]["TableRef"] | null;
             /**
              * Validation Fraction
              * @default 0.5
@@ -844,7 +1446,7 @@ export interface components {
              * @default spirals
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
             /**
              * Features
              * @description Derived inputs added to x1, x2 (2-D sets only), in this order
@@ -858,6 +1460,7 @@ export interface components {
             n_classes: number;
             /**
              * N Samples
+             * @description For 'csv': at most this many rows are used
              * @default 500
              */
             n_samples: number;
@@ -866,6 +1469,8 @@ export interface components {
              * @default 0
              */
             noise: number;
+            /** @description For 'csv' (and only then): the upload, as POST /api/datasets/csv returns it */
+            table: components["schemas"]["TableRef"] | null;
             /**
              * Validation Fraction
              * @default 0.5
@@ -898,7 +1503,7 @@ export interface components {
              * Name
              * @enum {string}
              */
-            name: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            name: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
             /**
              * Task
              * @enum {string}
@@ -924,7 +1529,7 @@ export interface components {
              * Dataset
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
             /** Run Id */
             run_id: string;
             /**
@@ -1256,6 +1861,28 @@ export interface components {
              */
             type: "flatten";
         };
+        /** GainStat */
+        GainStat: {
+            /** Cumulative */
+            cumulative: number;
+            /** Flagged */
+            flagged: boolean;
+            /** Gain */
+            gain: number;
+            /** Layer */
+            layer: string;
+        };
+        /** GradStat */
+        GradStat: {
+            /** Grad Norm */
+            grad_norm: number;
+            /** Layer */
+            layer: string;
+            /** Ratio */
+            ratio: number;
+            /** Weight Norm */
+            weight_norm: number;
+        };
         /** GradientNorm */
         GradientNorm: {
             /** Norm */
@@ -1325,6 +1952,24 @@ export interface components {
             /** Norms */
             norms: components["schemas"]["GradientNorm"][];
         };
+        /** GraphEdge */
+        GraphEdge: {
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /** GraphNode */
+        GraphNode: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Op */
+            op: string;
+            /** Target */
+            target: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1347,11 +1992,42 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** HealthReport */
+        HealthReport: {
+            /** Breakdown */
+            breakdown: components["schemas"]["PenaltyItem"][];
+            /** Formula */
+            formula: string;
+            /** Score */
+            score: number;
+        };
         /**
          * Histogram
          * @description Counts of one tensor's values in ``len(counts)`` equal-width bins over ``[lo, hi]``.
          */
         Histogram: {
+            /** Counts */
+            counts: number[];
+            /** Hi */
+            hi: number;
+            /** Lo */
+            lo: number;
+            /**
+             * Name
+             * @description Qualified parameter or module name
+             */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "weight" | "bias" | "activation" | "gradient";
+        };
+        /**
+         * Histogram
+         * @description Counts of one tensor's values in ``len(counts)`` equal-width bins over ``[lo, hi]``.
+         */
+        "Histogram-Input": {
             /** Counts */
             counts: number[];
             /** Hi */
@@ -1404,7 +2080,7 @@ export interface components {
              * @enum {string}
              */
             kind: "histograms";
-            payload: components["schemas"]["HistogramsPayload"];
+            payload: components["schemas"]["HistogramsPayload-Input"];
             /** Run Id */
             run_id: string;
             /** Step */
@@ -1422,7 +2098,7 @@ export interface components {
              * @enum {string}
              */
             kind: "histograms";
-            payload: components["schemas"]["HistogramsPayload"];
+            payload: components["schemas"]["HistogramsPayload-Output"];
             /** Run Id */
             run_id: string;
             /** Step */
@@ -1437,6 +2113,16 @@ export interface components {
         HistogramsPayload: {
             /** Histograms */
             histograms: components["schemas"]["Histogram"][];
+        };
+        /** HistogramsPayload */
+        "HistogramsPayload-Input": {
+            /** Histograms */
+            histograms: components["schemas"]["Histogram-Input"][];
+        };
+        /** HistogramsPayload */
+        "HistogramsPayload-Output": {
+            /** Histograms */
+            histograms: components["schemas"]["neuralscope__events__Histogram"][];
         };
         /** HyperparameterChange */
         HyperparameterChange: {
@@ -1627,7 +2313,7 @@ export interface components {
              * Dataset
              * @enum {string}
              */
-            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist";
+            dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
             images: components["schemas"]["CompactArray"];
             /** Labels */
             labels: number[];
@@ -1638,6 +2324,69 @@ export interface components {
         IngestOut: {
             /** Accepted */
             accepted: number;
+        };
+        /** InitCheck */
+        InitCheck: {
+            /** Closest */
+            closest: string;
+            /** Fan In */
+            fan_in: number;
+            /** Fan Out */
+            fan_out: number;
+            /** Flagged */
+            flagged: boolean;
+            /** Layer */
+            layer: string;
+            /** Ratios */
+            ratios: {
+                [key: string]: number;
+            };
+            /** Std */
+            std: number;
+        };
+        /** LatencyStat */
+        LatencyStat: {
+            /** Batch Size */
+            batch_size: number;
+            /** P50 Ms */
+            p50_ms: number;
+            /** P95 Ms */
+            p95_ms: number;
+        };
+        /** LayerCost */
+        LayerCost: {
+            /** Flops */
+            flops: number | null;
+            /** Flops Per Param */
+            flops_per_param: number | null;
+            /** Name */
+            name: string;
+            /** Output Shape */
+            output_shape: number[] | null;
+            /** Params */
+            params: number;
+            /** Time Ms */
+            time_ms: number | null;
+        };
+        /**
+         * LayerInfo
+         * @description One layer: its qualified name, kind, role and parameter shapes.
+         */
+        LayerInfo: {
+            /** Inferred */
+            inferred: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Params */
+            params: number;
+            /** Role */
+            role?: string | null;
+            /** Shapes */
+            shapes: {
+                [key: string]: number[];
+            };
         };
         /** LayerShapeOut */
         LayerShapeOut: {
@@ -1736,6 +2485,13 @@ export interface components {
              * @description Which samples were probed, e.g. 'validation (250 samples)'
              */
             probe: string;
+        };
+        /** LayerTiming */
+        LayerTiming: {
+            /** Name */
+            name: string;
+            /** Time Ms */
+            time_ms: number | null;
         };
         /**
          * LayerTrace
@@ -1939,6 +2695,190 @@ export interface components {
             };
         };
         /**
+         * ModelEfficiency
+         * @description Parameters (tied weights once), FLOPs/MACs, memory, and per-layer FLOPs per parameter.
+         */
+        ModelEfficiency: {
+            /** Activation Bytes */
+            activation_bytes: number | null;
+            /** Batch Size */
+            batch_size: number | null;
+            /** Flops */
+            flops: number | null;
+            /** Flops Note */
+            flops_note: string;
+            /** Layers */
+            layers: components["schemas"]["LayerCost"][];
+            /** Macs */
+            macs: number | null;
+            /** Tied */
+            tied: string[][];
+            /** Total Params */
+            total_params: number;
+            /** Trainable Params */
+            trainable_params: number;
+            /** Weight Bytes */
+            weight_bytes: number;
+        };
+        /**
+         * ModelHealth
+         * @description The health score, its breakdown, and the Findings the breakdown points into.
+         */
+        ModelHealth: {
+            /** Findings */
+            findings: components["schemas"]["Finding-Output"][];
+            health: components["schemas"]["HealthReport"];
+        };
+        /**
+         * ModelLayers
+         * @description Per-layer insights: inferred layers, their cost, and spectral hints.
+         */
+        ModelLayers: {
+            /** Costs */
+            costs: components["schemas"]["LayerCost"][];
+            /** Layers */
+            layers: components["schemas"]["LayerInfo"][];
+            /** Spectral */
+            spectral: components["schemas"]["SpectralStats"][];
+        };
+        /**
+         * ModelOut
+         * @description An uploaded model; ``id`` is the sha256 of its file.
+         */
+        ModelOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Format
+             * @description The format the loader recognised
+             */
+            format: string;
+            /**
+             * Id
+             * @description sha256 of the file's content
+             */
+            id: string;
+            /**
+             * Input Shape
+             * @description Example input shape the analysis runs the model on (FLOPs, latency, readiness); null: guessed from the first layer, or weights-only analysis
+             */
+            input_shape: number[] | null;
+            /**
+             * Name
+             * @description The file name given at upload
+             */
+            name: string;
+            /**
+             * Size
+             * @description File size in bytes
+             */
+            size: number;
+        };
+        /** ModelPage */
+        ModelPage: {
+            /** Items */
+            items: components["schemas"]["ModelOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * ModelPerformance
+         * @description Measured inference latency by batch size, and time per layer.
+         */
+        ModelPerformance: {
+            /** Latency */
+            latency: components["schemas"]["LatencyStat"][];
+            /** Layers */
+            layers: components["schemas"]["LayerTiming"][];
+        };
+        /**
+         * ModelReadiness
+         * @description Initialization checks, and signal/gradient flow when the model could be run.
+         */
+        ModelReadiness: {
+            /** Init */
+            init: components["schemas"]["InitCheck"][];
+            readiness: components["schemas"]["ReadinessReport"] | null;
+        };
+        /**
+         * ModelReport
+         * @description Everything ``neuralscope.analyze`` learned about one model.
+         */
+        ModelReport: {
+            architecture: components["schemas"]["ArchitectureReport"];
+            config: components["schemas"]["AnalysisConfig"];
+            cost: components["schemas"]["CostReport"];
+            /** Findings */
+            findings: components["schemas"]["Finding-Output"][];
+            /** Format */
+            format: string;
+            health: components["schemas"]["HealthReport"];
+            /** Init */
+            init: components["schemas"]["InitCheck"][];
+            /** Input Description */
+            input_description: string;
+            /** Layers */
+            layers: components["schemas"]["LayerInfo"][];
+            /** Notes */
+            notes: string[];
+            optimization: components["schemas"]["OptimizationReport"];
+            readiness: components["schemas"]["ReadinessReport"] | null;
+            /** Source */
+            source: string;
+            /** Spectral */
+            spectral: components["schemas"]["SpectralStats"][];
+            /** Weights */
+            weights: components["schemas"]["WeightStats"][];
+        };
+        /**
+         * ModelSummary
+         * @description The headline numbers of a model's report.
+         */
+        ModelSummary: {
+            /** Architecture */
+            architecture: string;
+            /** Architecture Types */
+            architecture_types: string[];
+            /** Findings By Severity */
+            findings_by_severity: {
+                [key: string]: number;
+            };
+            /** Flops */
+            flops: number | null;
+            /** Format */
+            format: string;
+            /** Health Score */
+            health_score: number;
+            /** Id */
+            id: string;
+            /** Input Description */
+            input_description: string;
+            /** N Layers */
+            n_layers: number;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string[];
+            /** Total Params */
+            total_params: number;
+            /** Trainable Params */
+            trainable_params: number;
+            /** Weight Bytes */
+            weight_bytes: number;
+        };
+        /** ModelWeights */
+        ModelWeights: {
+            /** Weights */
+            weights: components["schemas"]["WeightStats"][];
+        };
+        /**
          * NetSpec
          * @description Hidden layers of a network; input and output sizes follow from the dataset.
          */
@@ -1965,6 +2905,59 @@ export interface components {
             score: number;
             /** Unit */
             unit: number;
+        };
+        /** Opportunity */
+        Opportunity: {
+            /** Flop Reduction Fraction */
+            flop_reduction_fraction: number | null;
+            /** Kind */
+            kind: string;
+            /** Layers */
+            layers: string[];
+            /** Measured Output Change */
+            measured_output_change: number | null;
+            /** Memory Saving Bytes */
+            memory_saving_bytes: number;
+            /** Note */
+            note: string;
+            /** Param Reduction */
+            param_reduction: number;
+            /** Priority */
+            priority: string;
+        };
+        /** OptimizationReport */
+        OptimizationReport: {
+            /** Opportunities */
+            opportunities: components["schemas"]["Opportunity"][];
+        };
+        /** PenaltyItem */
+        PenaltyItem: {
+            /** Code */
+            code: string;
+            /** Finding Index */
+            finding_index: number;
+            /** Layer */
+            layer: string | null;
+            /** Points */
+            points: number;
+            severity: components["schemas"]["Severity"];
+        };
+        /** ReadinessReport */
+        ReadinessReport: {
+            /** First Last Grad Ratio */
+            first_last_grad_ratio: number | null;
+            /** Gains */
+            gains: components["schemas"]["GainStat"][];
+            /** Gradients */
+            gradients: components["schemas"]["GradStat"][];
+            /** Init */
+            init: components["schemas"]["InitCheck"][];
+            /** Input Description */
+            input_description: string;
+            /** Predicted Issues */
+            predicted_issues: string[];
+            /** Recommendations */
+            recommendations: string[];
         };
         /**
          * RuleConfig
@@ -2300,6 +3293,58 @@ export interface components {
             data?: components["schemas"]["DataConfig-Input"];
             spec: components["schemas"]["NetSpec-Input"];
         };
+        /** ShareOut */
+        ShareOut: {
+            /**
+             * Token
+             * @description The secret of the link; whoever has it can read the run
+             */
+            token: string;
+            /**
+             * Url
+             * @description Path of the read-only replay page: /shared/<token>
+             */
+            url: string;
+        };
+        /**
+         * SharedRunOut
+         * @description A read-only replay of a shared run. It carries no run id, so nothing here can steer
+         *     the run; event ``run_id`` fields read ``"shared"``.
+         */
+        SharedRunOut: {
+            config: components["schemas"]["SessionConfig-Output"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Frames
+             * @description Decision-boundary frames spread over the run (at most max_frames), by step
+             */
+            frames: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            /** Last Step */
+            last_step: number;
+            /**
+             * Markers
+             * @description Status, hyperparameter and finding events
+             */
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            /** Name */
+            name: string;
+            /**
+             * Series
+             * @description Training and validation curves
+             */
+            series: {
+                [key: string]: components["schemas"]["Series"];
+            };
+            status: components["schemas"]["RunStatus"];
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+        };
         /** SpecProblem */
         SpecProblem: {
             /**
@@ -2309,6 +3354,42 @@ export interface components {
             field: string;
             /** Message */
             message: string;
+        };
+        /**
+         * SpectralStats
+         * @description Spectral summary of one weight matrix (conv kernels flattened to out x in*k).
+         */
+        SpectralStats: {
+            /** Alpha */
+            alpha: number | null;
+            /** Evals */
+            evals: number[];
+            /** Fro Norm */
+            fro_norm: number;
+            /** Full Rank */
+            full_rank: number;
+            /** Hint */
+            hint: string;
+            /** Ks Distance */
+            ks_distance: number | null;
+            /** Mp Edge */
+            mp_edge: number;
+            /** N Evals */
+            n_evals: number;
+            /** N Spikes */
+            n_spikes: number;
+            /** Name */
+            name: string;
+            /** Numerical Rank */
+            numerical_rank: number;
+            /** Shape */
+            shape: number[];
+            /** Spectral Norm */
+            spectral_norm: number;
+            /** Stable Rank */
+            stable_rank: number;
+            /** Xmin */
+            xmin: number | null;
         };
         /**
          * SplitReport
@@ -2422,6 +3503,29 @@ export interface components {
             /** Reason */
             reason: string | null;
             status: components["schemas"]["RunStatus"];
+        };
+        /**
+         * TableRef
+         * @description Which uploaded table a run trains on (as returned by ``POST /api/datasets/csv``).
+         */
+        TableRef: {
+            /**
+             * Id
+             * @description sha256 of the stored table
+             */
+            id: string;
+            /**
+             * N Classes
+             * @description 0 for regression
+             */
+            n_classes: number;
+            /** N Features */
+            n_features: number;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
         };
         /** ValidationError */
         ValidationError: {
@@ -2561,6 +3665,81 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * WeightStats
+         * @description Distribution, sparsity and anomalies of one parameter tensor.
+         */
+        WeightStats: {
+            /** Abs Max */
+            abs_max: number;
+            /** Duplicate Rows */
+            duplicate_rows: number[][];
+            /** Exact Zero Frac */
+            exact_zero_frac: number;
+            /** Fro Norm */
+            fro_norm: number;
+            histogram: components["schemas"]["neuralscope__analysis__weights__Histogram"];
+            /** Hoyer */
+            hoyer: number;
+            /** Inf Count */
+            inf_count: number;
+            /** Max */
+            max: number;
+            /** Max Robust Z */
+            max_robust_z: number;
+            /** Mean */
+            mean: number;
+            /** Min */
+            min: number;
+            /** Name */
+            name: string;
+            /** Nan Count */
+            nan_count: number;
+            /** Near Zero Frac */
+            near_zero_frac: number;
+            /** Numel */
+            numel: number;
+            /** Outlier Count */
+            outlier_count: number;
+            /** Shape */
+            shape: number[];
+            /** Std */
+            std: number;
+        };
+        /** Histogram */
+        neuralscope__analysis__weights__Histogram: {
+            /** Counts */
+            counts: number[];
+            /** Edges */
+            edges: number[];
+            /**
+             * Sampled
+             * @description elements histogrammed (a strided subsample above 2^16)
+             */
+            sampled: number;
+        };
+        /**
+         * Histogram
+         * @description Counts of one tensor's values in ``len(counts)`` equal-width bins over ``[lo, hi]``.
+         */
+        neuralscope__events__Histogram: {
+            /** Counts */
+            counts: number[];
+            /** Hi */
+            hi: number;
+            /** Lo */
+            lo: number;
+            /**
+             * Name
+             * @description Qualified parameter or module name
+             */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "weight" | "bias" | "activation" | "gradient";
+        };
     };
     responses: never;
     parameters: never;
@@ -2586,6 +3765,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DatasetInfo"][];
+                };
+            };
+        };
+    };
+    upload_csv_dataset: {
+        parameters: {
+            query?: {
+                /** @description Default: the last column */
+                label_column?: string | null;
+                task?: "auto" | "classification" | "regression";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvUploadOut"];
+                };
+            };
+            /** @description Malformed, with row and column */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2643,6 +3859,566 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthOut"];
+                };
+            };
+        };
+    };
+    list_models: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelPage"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_model: {
+        parameters: {
+            query: {
+                filename: string;
+                /** @description Example input shape, e.g. 1,3,32,32 (enables FLOPs, latency and readiness for executable models) */
+                input_shape?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description The file is larger than max_upload_bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a model neuralscope can load safely */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    compare_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompareRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Comparison"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_architecture: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchitectureReport"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_efficiency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelEfficiency"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelHealth"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_layers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelLayers"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_optimization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationReport"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelPerformance"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_readiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelReadiness"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelReport"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelSummary"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_weights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelWeights"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2967,7 +4743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description An image dataset */
+            /** @description An image set or a wide table */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3227,6 +5003,55 @@ export interface operations {
             };
         };
     };
+    share_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareOut"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a Playground run */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run_snapshot: {
         parameters: {
             query?: never;
@@ -3258,6 +5083,98 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_shared_run: {
+        parameters: {
+            query?: {
+                max_points?: number;
+                max_frames?: number;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharedRunOut"];
+                };
+            };
+            /** @description No shared run at this link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    fork_shared_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description No shared run at this link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many live runs */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

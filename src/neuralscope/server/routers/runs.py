@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from torch import nn
 
-from neuralscope.data import dataset_info, make_dataset
+from neuralscope.data import TableError, dataset_info, make_dataset
 from neuralscope.events import CompactArray, Event, EventKind
 from neuralscope.server.deps import Services, ServicesDep
 from neuralscope.server.errors import ApiError
@@ -50,9 +50,12 @@ router = APIRouter(prefix="/api/runs", tags=["runs"], responses={422: {"model": 
 )
 async def create_run(body: RunCreate, services: ServicesDep) -> RunOut:
     """Create a Playground run from a spec; with ``start`` it begins training at once."""
-    record = await run_in_threadpool(
-        services.runs.create, body.config, name=body.name, start=body.start
-    )
+    try:
+        record = await run_in_threadpool(
+            services.runs.create, body.config, name=body.name, start=body.start
+        )
+    except TableError as exc:  # an uploaded table that is gone or not the one referred to
+        raise ApiError(422, "invalid", f"config.data.table: {exc}") from exc
     return run_out(record, services)
 
 
@@ -72,7 +75,10 @@ async def create_comparison(body: CompareCreate, services: ServicesDep) -> Compa
             raise ApiError(422, "invalid", f"configs.{i}: data and seed must equal configs.0's")
     runs = []
     for config in body.configs:
-        record = await run_in_threadpool(services.runs.create, config, start=body.start)
+        try:
+            record = await run_in_threadpool(services.runs.create, config, start=body.start)
+        except TableError as exc:
+            raise ApiError(422, "invalid", f"configs.data.table: {exc}") from exc
         runs.append(run_out(record, services))
     return CompareOut(runs=runs)
 
@@ -173,16 +179,26 @@ async def get_run_snapshot(run_id: str, services: ServicesDep) -> LiveSnapshot:
     "/{run_id}/data",
     response_model=DatasetPoints,
     operation_id="get_run_data",
-    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "An image dataset"}},
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorResponse, "description": "An image set or a wide table"},
+    },
 )
 async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
     """The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets."""
     record = await run_in_threadpool(services.store.runs.get, run_id)
     config = SessionConfig.model_validate(record.config)
-    if dataset_info(config.data).kind == "image":
+    kind = dataset_info(config.data).kind
+    if kind == "image":
         raise ApiError(409, "conflict", "an image dataset has no points: use /samples")
+    if kind == "table":
+        raise ApiError(409, "conflict", "a table of more than two features has no plane")
     data = await run_in_threadpool(
-        make_dataset, config.data, config.seed, home=_data_home(services)
+        make_dataset,
+        config.data,
+        config.seed,
+        home=_data_home(services),
+        tables=services.runs.table_bytes,
     )
 
     def points(x: torch.Tensor) -> list[tuple[float, float]]:
