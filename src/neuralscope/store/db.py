@@ -16,6 +16,7 @@ plain pooled engine with ``pool_pre_ping``.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,15 +114,27 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+# Switching a brand-new SQLite file to WAL while other connections open it can fail with
+# "database is locked" at once: SQLite skips the busy handler where waiting could deadlock.
+# Those races last milliseconds, so opening retries a few times before giving up.
+_LOCKED_RETRIES = 6
+
+
 def check_connection(engine: Engine) -> None:
     """Open one connection, or raise :class:`StoreUnavailable` naming the (masked) URL."""
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except exc.DBAPIError as error:  # refused, unknown host or database, not a database file
-        raise StoreUnavailable(
-            f"cannot reach the database at {mask_url(engine.url)}: {_first_line(error.orig)}"
-        ) from error
+    for attempt in range(_LOCKED_RETRIES + 1):
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return
+        except exc.DBAPIError as error:  # refused, unknown host or database, not a database
+            locked = "database is locked" in str(error.orig)
+            if locked and attempt < _LOCKED_RETRIES:
+                time.sleep(0.02 * 2**attempt)
+                continue
+            raise StoreUnavailable(
+                f"cannot reach the database at {mask_url(engine.url)}: {_first_line(error.orig)}"
+            ) from error
 
 
 def _first_line(error: BaseException | None) -> str:
