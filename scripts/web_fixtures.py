@@ -12,6 +12,7 @@ pause, a hyperparameter change and a resume, and saves what the server answered:
     data.json      GET /api/runs/{id}/data
     datasets.json  GET /api/datasets
     error.json     the 409 body of an illegal control action
+    shared.json    GET /api/shared/{token} for a share link of the run (POST /api/runs/{id}/share)
 """
 
 from __future__ import annotations
@@ -98,6 +99,10 @@ def write_fixtures(out: Path) -> None:
             "datasets.json": client.get("/api/datasets").json(),
             "error.json": error,
         }
+        share = client.post(f"/api/runs/{run_id}/share")
+        if share.status_code != 201:
+            raise RuntimeError(f"fixture run could not be shared: {share.text}")
+        responses["shared.json"] = client.get(f"/api/shared/{share.json()['token']}").json()
     for name, body in responses.items():
         (out / name).write_text(json.dumps(body, indent=1) + "\n")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -109,3 +110,41 @@ def test_runs_page_lists_runs(page: Page, server_url: str) -> None:
     expect(page.get_by_test_id("run-status")).to_have_text(re.compile("running|completed"))
     assert created["id"] in page.url
     screenshot(page, "runs-page")
+
+
+def test_a_share_link_opens_a_read_only_replay_in_a_fresh_browser(
+    browser: Browser, server_url: str
+) -> None:
+    body = {"name": "shared-from-the-api", "config": {"max_steps": 60}, "start": True}
+    run_id = httpx.post(f"{server_url}/api/runs", json=body).json()["id"]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{server_url}/api/runs/{run_id}").json()["status"] != "completed":
+        assert time.monotonic() < deadline, "the run never completed"
+        time.sleep(0.1)
+    share = httpx.post(f"{server_url}/api/runs/{run_id}/share")
+    assert share.status_code == 201
+    url = share.json()["url"]
+    assert url.startswith("/#/shared/")
+
+    # Nothing in common with the browser that made the run but the link: a phone-sized screen.
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(server_url + url)
+        shared = page.get_by_test_id("shared-run")
+        expect(shared).to_be_visible(timeout=15_000)
+        expect(shared.get_by_role("heading", name="shared-from-the-api")).to_be_visible()
+        expect(page.get_by_test_id("read-only-badge")).to_be_visible()
+        expect(page.get_by_test_id("frame-slider")).to_be_visible()
+        canvas = page.get_by_test_id("boundary-canvas")
+        expect(canvas).to_have_attribute("data-step", re.compile(r"^\d+$"))
+        assert canvas.evaluate(BOUNDARY_PIXELS_JS) > 1
+        assert run_id not in page.content()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1
+        screenshot(page, "shared-run")
+        assert not errors, f"uncaught errors in the page: {errors}"
+    finally:
+        context.close()

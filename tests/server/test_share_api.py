@@ -28,7 +28,7 @@ def shared(client: TestClient) -> tuple[str, str]:
     share = client.post(f"/api/runs/{run['id']}/share")
     assert share.status_code == 201
     token = share.json()["token"]
-    assert share.json()["url"] == f"/shared/{token}"
+    assert share.json()["url"] == f"/#/shared/{token}"
     assert len(token) == 32  # token_urlsafe(24): 192 random bits
     return run["id"], token
 

@@ -4,12 +4,13 @@ import { useMemo } from "react";
 import { PlaygroundPage } from "./playground/PlaygroundPage";
 import { parseRoute, useHash } from "./router";
 import { RunsPage } from "./runs/RunsPage";
+import { SharedRunPage } from "./shared/SharedRunPage";
 import { WatchPage } from "./watch/WatchPage";
 
 export function App() {
   const hash = useHash();
   const route = useMemo(() => parseRoute(hash), [hash]);
-  const current = route.page === "not-found" ? null : route.page;
+  const current = route.page === "not-found" || route.page === "shared" ? null : route.page;
 
   return (
     <>
@@ -47,6 +48,7 @@ export function App() {
         {route.page === "playground" && <PlaygroundPage runId={route.runId} />}
         {route.page === "runs" && <RunsPage />}
         {route.page === "watch" && <WatchPage runId={route.runId} />}
+        {route.page === "shared" && <SharedRunPage token={route.token} />}
         {route.page === "not-found" && (
           <div className="empty-state">
             <h1>Nothing at {route.path}</h1>

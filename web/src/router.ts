@@ -1,4 +1,4 @@
-/** Hash routes: ``#/playground``, ``#/playground/<run id>``, ``#/runs``. */
+/** Hash routes: ``#/playground``, ``#/playground/<run id>``, ``#/runs``, ``#/watch/<run id>``, ``#/shared/<token>``. */
 
 import { useSyncExternalStore } from "react";
 
@@ -6,6 +6,7 @@ export type Route =
   | { page: "playground"; runId: string | null }
   | { page: "runs" }
   | { page: "watch"; runId: string | null }
+  | { page: "shared"; token: string }
   | { page: "not-found"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "playground" && parts.length === 2) return { page: "playground", runId: decodeURIComponent(parts[1] as string) };
   if (parts[0] === "runs" && parts.length === 1) return { page: "runs" };
   if (parts[0] === "watch" && parts.length <= 2) return { page: "watch", runId: parts[1] ? decodeURIComponent(parts[1]) : null };
+  if (parts[0] === "shared" && parts.length === 2) return { page: "shared", token: decodeURIComponent(parts[1] as string) };
   return { page: "not-found", path };
 }
 
@@ -26,6 +28,8 @@ export function href(route: Route): string {
       return "#/runs";
     case "watch":
       return route.runId ? `#/watch/${encodeURIComponent(route.runId)}` : "#/watch";
+    case "shared":
+      return `#/shared/${encodeURIComponent(route.token)}`;
     case "not-found":
       return `#${route.path}`;
   }

@@ -26,7 +26,7 @@ class CsvUploadOut(BaseModel):
 
 class ShareOut(BaseModel):
     token: str = Field(description="The secret of the link; whoever has it can read the run")
-    url: str = Field(description="Path of the read-only replay page: /shared/<token>")
+    url: str = Field(description="Path of the read-only replay page: /#/shared/<token>")
 
 
 class SharedRunOut(BaseModel):

@@ -3302,7 +3302,7 @@ export interface components {
             token: string;
             /**
              * Url
-             * @description Path of the read-only replay page: /shared/<token>
+             * @description Path of the read-only replay page: /#/shared/<token>
              */
             url: string;
         };

@@ -43,6 +43,9 @@ export type ShapesOut = Out["ShapesOut"];
 export type BackpropTrace = Out["BackpropTrace"];
 export type LayerTrace = Out["LayerTrace"];
 export type ImageSamples = Out["ImageSamples"];
+export type ShareOut = Out["ShareOut"];
+/** GET /api/shared/{token}: a read-only replay of a shared run. */
+export type SharedRunOut = Out["SharedRunOut"];
 
 /** One event of the discriminated union (on ``kind``). */
 export type RunEvent = Out["EventsOut"]["events"][number];

@@ -12,6 +12,15 @@ interface Props {
   live: boolean;
 }
 
+/**
+ * The sets this page can show end to end today: binary classification on the plane (the
+ * boundary canvas draws P(class 1)). The server also trains multi-class, regression and image
+ * sets; they join the list with their views (issue #3's web work).
+ */
+function drawable(d: DatasetInfo): boolean {
+  return d.kind === "plane" && d.task === "binary";
+}
+
 export function Controls({ form, onChange, datasets, live }: Props) {
   const current = datasets?.find((d) => d.name === form.dataset);
   return (
@@ -30,7 +39,7 @@ export function Controls({ form, onChange, datasets, live }: Props) {
             {datasets === null ? (
               <option value={form.dataset}>Loading datasets…</option>
             ) : (
-              datasets.map((d) => (
+              datasets.filter(drawable).map((d) => (
                 <option key={d.name} value={d.name}>
                   {d.title}
                 </option>

@@ -135,6 +135,39 @@ describe("PlaygroundPage viewing a finished run", () => {
   });
 });
 
+describe("PlaygroundPage sharing a run", () => {
+  it("makes a share link and copies it", async () => {
+    const snapshot = fixtures.snapshot();
+    const id = snapshot.run.id;
+    const writeText = vi.fn(() => Promise.resolve());
+    vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
+    const { api, requests } = fakeServer({
+      "GET /api/datasets": () => ({ body: fixtures.datasets() }),
+      [`GET /api/runs/${id}/snapshot`]: () => ({ body: snapshot }),
+      [`GET /api/runs/${id}/data`]: () => ({ body: fixtures.data() }),
+      [`POST /api/runs/${id}/share`]: () => ({ status: 201, body: { token: "tok", url: "/#/shared/tok" } }),
+    });
+    renderWithApi(<PlaygroundPage runId={id} />, api);
+
+    fireEvent.click(await screen.findByTestId("share-button"));
+    const link = (await screen.findByTestId("share-link")) as HTMLInputElement;
+    expect(link.value).toBe(`${window.location.origin}/#/shared/tok`);
+    expect(link.readOnly).toBe(true);
+    expect(screen.getByLabelText("Read-only link")).toBe(link);
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    await screen.findByRole("button", { name: "Copied" });
+    expect(writeText).toHaveBeenCalledWith(link.value);
+    expect(requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual([`/api/runs/${id}/share`]);
+  });
+
+  it("offers no Share button before a run is loaded", async () => {
+    const { api } = fakeServer({ "GET /api/datasets": () => ({ body: fixtures.datasets() }) });
+    renderWithApi(<PlaygroundPage runId={null} />, api);
+    await waitFor(() => expect((byTestId("dataset-select") as HTMLSelectElement).disabled).toBe(false));
+    expect(screen.queryByTestId("share-button")).toBeNull();
+  });
+});
+
 describe("PlaygroundPage following a live run", () => {
   it("streams the WebSocket into the views, steers, and closes the socket on unmount", async () => {
     const snapshot = runningSnapshot();

@@ -19,6 +19,7 @@ import { navigate } from "../router";
 import { Controls } from "./Controls";
 import { buildRunCreate, DEFAULT_FORM, formFromConfig, hyperparameterUpdate, type PlaygroundForm } from "./form";
 import { RunButtons } from "./RunButtons";
+import { ShareRun } from "./ShareRun";
 import { useDebouncedSet, usePlaygroundCommands } from "./usePlaygroundRun";
 
 export function PlaygroundPage({ runId }: { runId: string | null }) {
@@ -75,6 +76,7 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
           onControl={(action) => void commands.control(action)}
           onReset={() => void reset()}
         />
+        {run && <ShareRun key={run.id} runId={run.id} />}
         <Controls
           form={form}
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}

@@ -13,6 +13,7 @@ import type {
   PlaygroundSnapshot,
   RunOut,
   RunPage,
+  SharedRunOut,
 } from "../api/types";
 
 const files = import.meta.glob<unknown>("./fixtures/*.json", { eager: true, import: "default" });
@@ -65,6 +66,8 @@ export const fixtures = {
   datasets: () => load<DatasetInfo[]>("datasets.json"),
   /** The 409 body of an illegal control action. */
   conflict: () => load<ErrorResponse>("error.json"),
+  /** GET /api/shared/{token} for a share link of the run. */
+  shared: () => load<SharedRunOut>("shared.json"),
 };
 
 /** The fixture run's hyperparameter change, as the server recorded it. */

@@ -62,7 +62,7 @@ async def share_run(run_id: str, services: ServicesDep) -> ShareOut:
     if record.kind != "playground":
         raise ApiError(409, "conflict", f"only Playground runs can be shared, not {record.kind!r}")
     link = await run_in_threadpool(services.store.shares.create, run_id)
-    return ShareOut(token=link.token, url=f"/shared/{link.token}")
+    return ShareOut(token=link.token, url=f"/#/shared/{link.token}")
 
 
 def _anonymous(events: list[Event]) -> list[Event]:
