@@ -37,7 +37,6 @@ class Subscription:
         self._latest: dict[EventKind, Event] = {}
         self._ready = asyncio.Event()
         self.closed_reason: str | None = None
-        self.dropped = 0
 
     def put(self, event: Event) -> None:
         """Called by the publisher (any thread)."""
@@ -46,8 +45,6 @@ class Subscription:
                 return
             was_empty = not self._scalars and not self._latest
             if event.kind in COALESCABLE_KINDS:
-                if event.kind in self._latest:
-                    self.dropped += 1
                 self._latest[event.kind] = event
             elif len(self._scalars) >= self._max_pending:
                 self.closed_reason = "viewer fell too far behind"
@@ -55,12 +52,6 @@ class Subscription:
                 self._scalars.append(event)
         if was_empty or self.closed_reason is not None:
             self._wake()
-
-    def close(self, reason: str) -> None:
-        with self._lock:
-            if self.closed_reason is None:
-                self.closed_reason = reason
-        self._wake()
 
     def _wake(self) -> None:
         # A closed loop means nobody is listening any more.
@@ -119,9 +110,3 @@ class EventBus:
     def subscriber_count(self, run_id: str) -> int:
         with self._lock:
             return len(self._subs.get(run_id, ()))
-
-    def close_run(self, run_id: str, reason: str) -> None:
-        with self._lock:
-            subs = self._subs.pop(run_id, set())
-        for sub in subs:
-            sub.close(reason)
