@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 from tests.store.store_backends import Backend
 
 from neuralscope.store import Store, StoreUnavailable, create_db_engine, migrate
-from neuralscope.store.db import alembic_config
+from neuralscope.store.db import VERSION_TABLE, alembic_config
 from neuralscope.store.models import Base
 
 TABLES = {"runs", "metrics", "snapshots", "events", "artifacts", "run_artifacts"}
@@ -31,7 +31,9 @@ def test_migrate_empty_database_to_head_matches_models(backend: Backend) -> None
         migrate(engine)
         migrate(engine)  # idempotent
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "version_table": VERSION_TABLE}
+            )
             assert context.get_current_revision() == _head()
             assert set(inspect(conn).get_table_names()) >= TABLES
             assert compare_metadata(context, Base.metadata) == []
@@ -50,6 +52,32 @@ def test_downgrade_to_base_and_up_again(backend: Backend) -> None:
         migrate(engine)
         with engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
+
+
+def test_legacy_version_table_is_adopted_and_optunas_left_alone(backend: Backend) -> None:
+    """Databases made before issue #6 kept our revision in ``alembic_version``, Optuna's table."""
+    engine = create_db_engine(backend.url)
+    try:
+        migrate(engine)
+        head = _head()
+        with engine.begin() as conn:  # rewind to the old layout
+            conn.execute(text(f"DROP TABLE {VERSION_TABLE}"))
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+            conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": head})
+        migrate(engine)
+        with engine.connect() as conn:
+            assert "alembic_version" not in inspect(conn).get_table_names()
+            version = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one()
+            assert version == head
+        with engine.begin() as conn:  # Optuna's own version table in the same database
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+            conn.execute(text("INSERT INTO alembic_version VALUES ('v3.2.0.a')"))
+        migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+            assert rows == ["v3.2.0.a"]
     finally:
         engine.dispose()
 
@@ -131,7 +159,7 @@ def test_database_from_a_newer_version_is_refused(backend: Backend, artifacts_di
     engine = create_db_engine(backend.url)
     try:
         with engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+            conn.execute(text("UPDATE neuralscope_alembic_version SET version_num = '9999_future'"))
     finally:
         engine.dispose()
     with pytest.raises(StoreUnavailable, match="newer version of neuralscope"):

@@ -23,7 +23,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.pool import StaticPool
 
@@ -36,6 +36,11 @@ DEFAULT_SQLITE_TIMEOUT_S = 30.0
 # Engine execution option read by the SQLite ``begin`` hook: take the write lock up front.
 WRITE_OPTION = "neuralscope_write"
 _MIGRATION_LOCK_KEY = 0x6E737472  # "nstr": serialises concurrent migrators on PostgreSQL
+# Our schema version lives in its own table: Optuna keeps its version in ``alembic_version``
+# of the same database (search studies share the project's database URL).
+VERSION_TABLE = "neuralscope_alembic_version"
+_LEGACY_VERSION_TABLE = "alembic_version"
+_OWN_REVISIONS = ("0001", "0002", "0003")
 
 
 def mask_url(url: str | URL) -> str:
@@ -150,6 +155,37 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def _adopt_legacy_version(connection: Connection) -> None:
+    """Move our revision out of ``alembic_version`` (databases made before issue #6).
+
+    Earlier versions kept the schema version in Alembic's default table, which Optuna also
+    uses. A revision of ours found there moves to :data:`VERSION_TABLE`; the old table is
+    dropped when nothing else is left in it.
+    """
+    tables = set(inspect(connection).get_table_names())
+    if _LEGACY_VERSION_TABLE not in tables or VERSION_TABLE in tables:
+        return
+    rows = [
+        r[0] for r in connection.execute(text(f"SELECT version_num FROM {_LEGACY_VERSION_TABLE}"))
+    ]
+    ours = [r for r in rows if r in _OWN_REVISIONS]
+    if not ours:
+        return
+    connection.execute(
+        text(f"CREATE TABLE {VERSION_TABLE} (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    )
+    connection.execute(
+        text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:v)"), {"v": ours[0]}
+    )
+    if len(rows) == len(ours):
+        connection.execute(text(f"DROP TABLE {_LEGACY_VERSION_TABLE}"))
+    else:
+        connection.execute(
+            text(f"DELETE FROM {_LEGACY_VERSION_TABLE} WHERE version_num = :v"), {"v": ours[0]}
+        )
+    log.info("schema version moved from %s to %s", _LEGACY_VERSION_TABLE, VERSION_TABLE)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent; safe with concurrent callers)."""
     check_connection(engine)
@@ -159,6 +195,7 @@ def migrate(engine: Engine) -> None:
             connection.execute(
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
             )
+        _adopt_legacy_version(connection)
         try:
             command.upgrade(alembic_config(connection), "head")
         except CommandError as error:
