@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from tests.server.helpers import small_run
 
+import neuralscope.server
 from neuralscope.config import Settings
 from neuralscope.server import create_app
 
@@ -57,6 +58,31 @@ def test_websocket_needs_the_token(guarded: TestClient) -> None:
             f"/ws/runs/{run['id']}", subprotocols=["bearer.s3cret-token"]
         ) as ws:
             assert ws.receive_json()["type"] == "snapshot"
+
+
+def _websocket_paths() -> list[str]:
+    """Every ``@router.websocket(...)`` path in the server's source (FastAPI's route objects
+    are lazily assembled and not public)."""
+    server = Path(neuralscope.server.__file__).parent
+    found = re.findall(
+        r'\.websocket\(\s*"([^"]+)"', "".join(p.read_text() for p in server.rglob("*.py"))
+    )
+    assert "/ws/runs/{run_id}" in found
+    return found
+
+
+def test_every_websocket_route_refuses_a_missing_token(guarded: TestClient) -> None:
+    """Policy-violation close (1008, "token required") before any route code runs."""
+    with guarded as client:
+        for path in _websocket_paths():
+            assert path.startswith("/ws/"), f"{path} is outside the token-protected /ws prefix"
+            concrete = re.sub(r"\{[a-z_]+\}", "x", path)
+            with (
+                pytest.raises(WebSocketDisconnect) as closed,
+                client.websocket_connect(concrete) as ws,
+            ):
+                ws.receive_json()
+            assert (closed.value.code, closed.value.reason) == (1008, "token required"), path
 
 
 def test_oversized_body_is_413_and_nothing_is_created(guarded: TestClient) -> None:
