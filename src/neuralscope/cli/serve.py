@@ -36,13 +36,17 @@ def serve(
             "could start training and read your runs. Pass --token (or set NEURALSCOPE_TOKEN), "
             "or bind 127.0.0.1."
         )
-    if demo:
-        store = open_store(settings)
-        with Recorder(store) as recorder:
-            added = _seed_demo(store, recorder, settings)
+    # Open the database here: an unreachable or foreign one is a one-line error, not a
+    # traceback from the server's start-up.
+    store = open_store(settings)
+    try:
+        if demo:
+            with Recorder(store) as recorder:
+                added = _seed_demo(store, recorder, settings)
+            if added:
+                err.print(f"seeded {added} demo runs")
+    finally:
         store.close()
-        if added:
-            err.print(f"seeded {added} demo runs")
     err.print(
         f"neuralscope {__version__} on [bold]http://{settings.host}:{settings.port}[/] "
         f"(database: {mask_url(settings.db_url)})"
