@@ -23,12 +23,15 @@ def free_port() -> int:
 class ServerProcess:
     """``neuralscope serve --home HOME`` on a free loopback port; ``start()`` waits for health."""
 
-    def __init__(self, home: Path, *extra: str, port: int | None = None) -> None:
+    def __init__(
+        self, home: Path, *extra: str, port: int | None = None, token: str | None = None
+    ) -> None:
         self.home = home
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = home / f"server-{self.port}.log"
-        self._extra = extra
+        self._extra = (*extra, "--token", token) if token else extra
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[str] | None = None
 
@@ -45,7 +48,12 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if (
+                    httpx.get(
+                        f"{self.url}/api/health", headers=self._headers, timeout=1
+                    ).status_code
+                    == 200
+                ):
                     return self
             except httpx.TransportError:
                 pass

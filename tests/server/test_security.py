@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from tests.server.helpers import small_run
+from tests.serverproc import ServerProcess
 
 import neuralscope.server
 from neuralscope.config import Settings
@@ -117,3 +119,36 @@ def test_a_share_link_opens_without_the_server_token_but_cannot_fork(guarded: Te
         assert shared.json()["config"]["data"]["dataset"] == "circle"
         assert client.post(f"/api/shared/{token}/fork").status_code == 401
         assert client.post(f"/api/shared/{token}/fork", headers=auth).status_code == 201
+
+
+def test_cors_is_closed_by_default(client: TestClient) -> None:
+    """No CORS middleware: a page on another origin cannot read the API from a browser."""
+    origin = {"Origin": "https://evil.example"}
+    response = client.get("/api/runs", headers=origin)
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
+    preflight = client.options(
+        "/api/runs",
+        headers={**origin, "Access-Control-Request-Method": "POST"},
+    )
+    assert "access-control-allow-origin" not in preflight.headers
+
+
+@pytest.mark.slow
+def test_no_token_reaches_the_server_log(tmp_path: Path) -> None:
+    token = "tok-" + "9f" * 16
+    server = ServerProcess(tmp_path, token=token).start()
+    try:
+        auth = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            run = http.post("/api/runs", json=small_run(start=False), headers=auth).json()
+            assert (
+                http.get("/api/runs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+            )
+            assert http.get(f"/api/runs/{run['id']}?token={token}").status_code == 401
+            assert http.get("/api/nope", headers=auth).status_code == 404
+    finally:
+        server.stop()
+    log = server.log_path.read_text()
+    assert "http://127.0.0.1" in log  # the log was written
+    assert token not in log
