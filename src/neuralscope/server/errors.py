@@ -22,9 +22,11 @@ class ApiError(Exception):
         self.message = message
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
     body = ErrorResponse(error=ErrorDetail(code=code, message=message))
-    return JSONResponse(status_code=status, content=body.model_dump())
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
 def _field_path(loc: tuple[object, ...]) -> str:
@@ -70,7 +72,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code = STATUS_CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        # keep the exception's headers: a 405 must list the allowed methods (RFC 9110 Allow)
+        return error_response(exc.status_code, code, str(exc.detail), exc.headers)
 
     async def not_found(_: Request, exc: Exception) -> JSONResponse:
         return error_response(404, "not_found", f"no run with id {exc.args[0]!s}")
