@@ -40,3 +40,16 @@ def test_unbuilt_app_says_how_to_build_it(tmp_path: Path) -> None:
     response = app_over(tmp_path / "missing").get("/")
     assert response.status_code == 503
     assert "make run" in response.text
+
+
+def test_api_paths_never_fall_back_to_the_web_app(client: TestClient) -> None:
+    """A wrong method on an API route is 405 with every allowed method; unknown API paths 404."""
+    wrong = client.get("/api/nets/shapes")  # POST-only
+    assert (wrong.status_code, wrong.headers["allow"]) == (405, "POST")
+    both = client.delete("/api/runs")  # GET and POST are two routes on one path
+    assert (both.status_code, both.headers["allow"]) == (405, "GET, POST")
+    assert both.json()["error"]["code"] == "method_not_allowed"
+    for path in ("/api/nope", "/api", "/ws"):
+        missing = client.get(path)
+        assert missing.status_code == 404, path
+        assert missing.json()["error"]["code"] == "not_found"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -60,6 +62,21 @@ STATUS_CODES = {
 }
 
 
+_METHODS = ("get", "head", "post", "put", "patch", "delete", "options")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Methods of every documented route whose path template matches the request's path."""
+    schema = request.app.openapi()
+    allowed: set[str] = set()
+    for template, item in schema.get("paths", {}).items():
+        literal_parts = re.split(r"\{[^/]+?\}", template)  # "/api/runs/{run_id}" -> 2 parts
+        pattern = "^" + "[^/]+".join(re.escape(part) for part in literal_parts) + "$"
+        if re.match(pattern, request.url.path):
+            allowed.update(m.upper() for m in item if m in _METHODS)
+    return sorted(allowed)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def api_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
@@ -69,11 +86,15 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return error_response(422, "invalid", _validation_message(exc))
 
-    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code = STATUS_CODES.get(exc.status_code, "error")
-        # keep the exception's headers: a 405 must list the allowed methods (RFC 9110 Allow)
-        return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110: Allow lists every method of the resource; the router only names the
+            # methods of the first route whose path matched.
+            headers["Allow"] = ", ".join(_allowed_methods(request)) or headers.get("Allow", "")
+        return error_response(exc.status_code, code, str(exc.detail), headers)
 
     async def not_found(_: Request, exc: Exception) -> JSONResponse:
         return error_response(404, "not_found", f"no run with id {exc.args[0]!s}")
