@@ -8,7 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from tests.server.helpers import small_run, wait_for
+from tests.training.test_probing import make_session, probes_for
 
+from neuralscope.server.schemas import EventMessage
+from neuralscope.server.ws import _JsonCache
 from neuralscope.training import ProbeConfig
 
 
@@ -58,3 +61,18 @@ def test_unknown_run_closes_the_socket(client: TestClient) -> None:
     ):
         ws.receive_json()
     assert excinfo.value.code == 4404
+
+
+def test_cached_event_json_is_exactly_the_event_message() -> None:
+    """Viewers share each event's serialisation; the text must equal the schema's."""
+    session = make_session()
+    probes = probes_for(
+        session, metrics_every=1, gradients_every=1, stats_every=1, boundary_every=1
+    )
+    events = [e for _ in range(3) for e in probes.after_step(session.step())]
+    assert len({e.kind for e in events}) >= 4
+    cache = _JsonCache(size=8)
+    for batch in (events, events[:2], events[::-1], []):
+        expected = EventMessage(events=batch).model_dump_json()
+        assert cache.message(batch) == expected
+        assert cache.message(batch) == expected  # from the cache the second time

@@ -10,18 +10,48 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import OrderedDict
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
 from neuralscope.bus import SubscriptionClosed
+from neuralscope.events import Event
 from neuralscope.server.deps import WsServicesDep
-from neuralscope.server.schemas import EventMessage
 from neuralscope.server.views import live_snapshot
 from neuralscope.store import RunNotFound
 
 MAX_MESSAGES_PER_S = 20
 router = APIRouter()
+
+
+class _JsonCache:
+    """Each event's JSON, serialised once however many viewers receive it.
+
+    The bus hands the same event object to every subscription of a run, so with 50 viewers
+    the frames would otherwise be serialised 50 times, on the process that also trains. Keys
+    are object ids; the entry keeps its event alive, so an id cannot be reused while cached.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[Event, str]] = OrderedDict()
+
+    def message(self, events: list[Event]) -> str:
+        """The same text as ``EventMessage(events=events).model_dump_json()``."""
+        parts = []
+        for event in events:
+            entry = self._entries.get(id(event))
+            if entry is None or entry[0] is not event:
+                entry = (event, event.model_dump_json())
+                self._entries[id(event)] = entry
+                if len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+            parts.append(entry[1])
+        return '{"type":"events","events":[' + ",".join(parts) + "]}"
+
+
+_json_cache = _JsonCache()
 
 
 async def _wait_for_disconnect(websocket: WebSocket) -> None:
@@ -54,7 +84,7 @@ async def stream_run(websocket: WebSocket, run_id: str, services: WsServicesDep)
             if batch_task not in done:
                 batch_task.cancel()
                 break
-            await websocket.send_text(EventMessage(events=batch_task.result()).model_dump_json())
+            await websocket.send_text(_json_cache.message(batch_task.result()))
             await asyncio.sleep(1 / MAX_MESSAGES_PER_S)
     except SubscriptionClosed as exc:
         await websocket.close(code=1013, reason=str(exc))
