@@ -157,6 +157,11 @@ class MnistCache:
 
     def load(self) -> tuple[np.ndarray, np.ndarray]:
         """All cached images (N, 28, 28) uint8 and labels (N,) int64, train then test."""
+        (x_train, y_train), (x_test, y_test) = self.load_split()
+        return np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
+
+    def load_split(self) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """The cached ``(images, labels)`` of the official training and test parts."""
         if not self.complete:
             raise FileNotFoundError(
                 f"MNIST is not in {self.root}: run `neuralscope datasets import mnist DIR`"
@@ -168,6 +173,8 @@ class MnistCache:
             if _digest(raw, "sha256") != manifest.get(name):
                 raise IdxError(f"{self.path(name)}: cache corrupted (checksum mismatch)")
             arrays[name] = parse_idx(raw, source=str(self.path(name)))
-        images = [arrays[f"{p}-images-idx3-ubyte"] for p in ("train", "t10k")]
-        labels = [arrays[f"{p}-labels-idx1-ubyte"].astype(np.int64) for p in ("train", "t10k")]
-        return np.concatenate(images), np.concatenate(labels)
+        train, test = (
+            (arrays[f"{p}-images-idx3-ubyte"], arrays[f"{p}-labels-idx1-ubyte"].astype(np.int64))
+            for p in ("train", "t10k")
+        )
+        return train, test
