@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -17,10 +19,27 @@ from neuralscope.events import (
     StatusPayload,
 )
 from neuralscope.store import INTERRUPTED_ERROR, MetricRow, RunNotFound, RunRecord, Store
+from neuralscope.store.owner import REMOTE, is_alive, owner_of, this_process
 
 
-def _make(store: Store, name: str = "run", kind: str = "playground") -> RunRecord:
-    return store.runs.create(name=name, kind=kind, config={"lr": 0.1, "layers": [4, 4]})
+def _make(
+    store: Store, name: str = "run", kind: str = "playground", owner: str | None = None
+) -> RunRecord:
+    return store.runs.create(
+        name=name, kind=kind, config={"lr": 0.1, "layers": [4, 4]}, owner=owner
+    )
+
+
+@pytest.fixture(scope="module")
+def dead_owner() -> str:
+    """The owner string of a real process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    owner = owner_of(child.pid)
+    child.kill()
+    child.wait()
+    assert owner is not None
+    assert is_alive(owner) is False
+    return owner
 
 
 def test_create_and_get(store: Store) -> None:
@@ -120,16 +139,16 @@ def test_set_progress_merges_summary(store: Store) -> None:
     assert math.isnan(again.summary["train/loss"])
 
 
-def test_mark_interrupted(store: Store) -> None:
-    running = _make(store, "running")
+def test_mark_interrupted(store: Store, dead_owner: str) -> None:
+    running = _make(store, "running", owner=dead_owner)
     store.runs.set_status(running.id, RunStatus.RUNNING)
-    paused = _make(store, "paused")
+    paused = _make(store, "paused", owner=dead_owner)
     store.runs.set_status(paused.id, RunStatus.PAUSED)
-    never_started = _make(store, "fresh")
-    started_then_created = _make(store, "restarted")
+    never_started = _make(store, "fresh", owner=dead_owner)
+    started_then_created = _make(store, "restarted", owner=dead_owner)
     store.runs.set_status(started_then_created.id, RunStatus.RUNNING)
     store.runs.set_status(started_then_created.id, RunStatus.CREATED)
-    done = _make(store, "done")
+    done = _make(store, "done", owner=dead_owner)
     store.runs.set_status(done.id, RunStatus.COMPLETED)
 
     assert store.runs.mark_interrupted() == 3
@@ -146,12 +165,29 @@ def test_mark_interrupted(store: Store) -> None:
     assert store.runs.mark_interrupted() == 0
 
 
-def test_mark_interrupted_only_stale_runs(store: Store) -> None:
-    run = _make(store)
+def test_mark_interrupted_only_stale_runs_of_other_hosts(store: Store) -> None:
+    run = _make(store, owner="another-host:4242:99")
     store.runs.set_status(run.id, RunStatus.RUNNING)
+    assert store.runs.mark_interrupted() == 0  # cannot tell: never without a staleness rule
     assert store.runs.mark_interrupted(stale_after=timedelta(minutes=5)) == 0
     time.sleep(0.05)
     assert store.runs.mark_interrupted(stale_after=timedelta(milliseconds=10)) == 1
+
+
+def test_live_owners_and_remote_runs_are_never_interrupted(store: Store, dead_owner: str) -> None:
+    """A watch() loop or CLI run sharing the database survives a server restart."""
+    mine = _make(store, "this process")  # owner defaults to the creating process
+    remote = _make(store, "watched from elsewhere", kind="watch", owner=REMOTE)
+    recycled = _make(store, "pid reused", owner=this_process().rsplit(":", 1)[0] + ":1")
+    dead = _make(store, "dead", owner=dead_owner)
+    for run in (mine, remote, recycled, dead):
+        store.runs.set_status(run.id, RunStatus.RUNNING)
+    time.sleep(0.05)
+    assert store.runs.mark_interrupted(stale_after=timedelta(milliseconds=10)) == 2
+    assert store.runs.get(mine.id).status is RunStatus.RUNNING
+    assert store.runs.get(remote.id).status is RunStatus.RUNNING
+    assert store.runs.get(recycled.id).status is RunStatus.FAILED  # same pid, other start time
+    assert store.runs.get(dead.id).status is RunStatus.FAILED
 
 
 def test_delete_cascades_to_children(store: Store) -> None:

@@ -67,6 +67,8 @@ class Run(Base):
     # The step each summary value was taken at, so a late, older value never replaces a newer.
     summary_steps: Mapped[dict[str, Any]] = mapped_column(PortableJSON())
     error: Mapped[str | None] = mapped_column(Text())
+    # The process training the run (see store.owner); None for runs stored before 0004.
+    owner: Mapped[str | None] = mapped_column(String(160))
 
     __table_args__ = (
         Index("ix_runs_created_at_id", "created_at", "id"),

@@ -13,6 +13,7 @@ from neuralscope.events import EventKind, RunStatus
 from neuralscope.store._session import Database
 from neuralscope.store.errors import RunNotFound
 from neuralscope.store.models import EventRow, Run
+from neuralscope.store.owner import REMOTE, is_alive, this_process
 from neuralscope.store.records import RunPage, RunRecord
 
 INTERRUPTED_ERROR = "interrupted: the process running it stopped"
@@ -93,9 +94,19 @@ class RunRepository:
         self._db = db
 
     def create(
-        self, *, name: str, kind: str, config: Mapping[str, object], run_id: str | None = None
+        self,
+        *,
+        name: str,
+        kind: str,
+        config: Mapping[str, object],
+        run_id: str | None = None,
+        owner: str | None = None,
     ) -> RunRecord:
-        """Create a run in status CREATED; its id is a fresh uuid4 hex unless given."""
+        """Create a run in status CREATED; its id is a fresh uuid4 hex unless given.
+
+        ``owner`` is the process that trains it (default: this one; :data:`owner.REMOTE` for
+        runs another machine trains and reports over HTTP).
+        """
         now = utcnow()
         run = Run(
             id=run_id or uuid.uuid4().hex,
@@ -111,6 +122,7 @@ class RunRepository:
             summary={},
             summary_steps={},
             error=None,
+            owner=owner or this_process(),
         )
         with self._db.write() as session:
             session.add(run)
@@ -182,18 +194,32 @@ class RunRepository:
         """Fail the runs a dead process left active; return how many.
 
         Active means RUNNING, PAUSED, or CREATED but already started. The server calls this at
-        start. Where several processes share one database (distributed search), pass
-        ``stale_after`` so that only runs not updated for that long count as interrupted.
+        start. A run whose owner process on this host still lives (a ``watch()`` loop or a CLI
+        run sharing the database) is left alone, and so is a remote run; one owned on another
+        host counts only when ``stale_after`` is given and it was not updated for that long
+        (several machines sharing one database). Runs stored before owners were recorded
+        are judged by ``stale_after`` alone, as before.
         """
         now = utcnow()
         active = or_(
             Run.status.in_([RunStatus.RUNNING.value, RunStatus.PAUSED.value]),
             and_(Run.status == RunStatus.CREATED.value, Run.started_at.is_not(None)),
         )
-        if stale_after is not None:
-            active = and_(active, Run.updated_at < now - stale_after)
+
+        def stale(run: Run) -> bool:
+            return stale_after is not None and run.updated_at < now - stale_after
+
+        def abandoned(run: Run) -> bool:
+            if run.owner is None:
+                return stale_after is None or stale(run)
+            if run.owner == REMOTE:
+                return False
+            alive = is_alive(run.owner)
+            return stale(run) if alive is None else not alive
+
         with self._db.write() as session:
-            runs = list(session.scalars(select(Run).where(active).with_for_update()))
+            candidates = session.scalars(select(Run).where(active).with_for_update())
+            runs = [run for run in candidates if abandoned(run)]
             for run in runs:
                 apply_status(run, RunStatus.FAILED, INTERRUPTED_ERROR, now)
                 session.add(

@@ -19,6 +19,7 @@ from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse, RunOut
 from neuralscope.server.views import FLUSH_TIMEOUT_S, run_out
 from neuralscope.store import RunNotFound
+from neuralscope.store.owner import REMOTE
 from neuralscope.watching.config import WatchRunConfig
 
 RUN_KIND = "watch"
@@ -76,6 +77,7 @@ def _create(services: Services, body: WatchRunCreate) -> RunOut:
         kind=RUN_KIND,
         config=body.config.model_dump(mode="json"),
         run_id=body.id,
+        owner=REMOTE,  # the remote process ends it; a restart here must not fail it
     )
     return run_out(record, services)
 
