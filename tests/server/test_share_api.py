@@ -46,6 +46,7 @@ def test_a_fresh_client_sees_the_same_config_curves_and_markers(
     run_id, token = shared
     run = client.get(f"/api/runs/{run_id}").json()
     metrics = client.get(f"/api/runs/{run_id}/metrics").json()["series"]
+    data = client.get(f"/api/runs/{run_id}/data").json()
     client.close()  # the owner is gone
     out = fresh.get(f"/api/shared/{token}")
     assert out.status_code == 200
@@ -62,6 +63,7 @@ def test_a_fresh_client_sees_the_same_config_curves_and_markers(
     assert steps == sorted(steps)
     assert len(set(steps)) == len(steps)
     assert all(f["kind"] == "boundary" for f in view["frames"])
+    assert view["points"] == {**data, "run_id": "shared"}  # the boundary is drawn over the data
 
 
 def test_frames_are_downsampled_over_the_whole_run(

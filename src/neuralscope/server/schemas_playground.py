@@ -8,7 +8,7 @@ from pydantic import Field
 
 from neuralscope.data import TableRef, Task
 from neuralscope.events import Event, RunStatus
-from neuralscope.server.schemas import BaseModel, Series
+from neuralscope.server.schemas import BaseModel, DatasetPoints, Series
 from neuralscope.training import SessionConfig
 
 
@@ -43,4 +43,7 @@ class SharedRunOut(BaseModel):
     markers: list[Event] = Field(description="Status, hyperparameter and finding events")
     frames: list[Event] = Field(
         description="Decision-boundary frames spread over the run (at most max_frames), by step"
+    )
+    points: DatasetPoints | None = Field(
+        default=None, description="The data the boundary is drawn over (None for image sets)"
     )

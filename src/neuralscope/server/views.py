@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 
+import torch
+
+from neuralscope.data import dataset_info, make_dataset
 from neuralscope.events import EventKind
 from neuralscope.server.deps import Services
-from neuralscope.server.schemas import LiveSnapshot, RunOut, Series
+from neuralscope.server.schemas import DatasetPoints, LiveSnapshot, RunOut, Series
 from neuralscope.store import RunRecord
 from neuralscope.training import SessionConfig
 from neuralscope.watching.config import WatchRunConfig
@@ -65,4 +68,36 @@ def live_snapshot(services: Services, run_id: str, max_points: int = 2000) -> Li
         series=series_out(services, run_id, curve_names, max_points),
         markers=services.store.events.list(run_id, kinds=MARKER_KINDS),
         latest=latest,
+    )
+
+
+def dataset_points(services: Services, run_id: str, config: SessionConfig) -> DatasetPoints | None:
+    """A run's training and validation points, re-drawn from its seed; None for image sets
+    and tables of more than two features (they have no plane to draw on)."""
+    if dataset_info(config.data).kind in ("image", "table"):
+        return None
+    data = make_dataset(
+        config.data,
+        config.seed,
+        home=services.settings.datasets_dir,
+        tables=services.runs.table_bytes,
+    )
+
+    def points(x: torch.Tensor) -> list[tuple[float, float]]:
+        if x.shape[1] == 1:
+            return [(round(a, 4), 0.0) for (a,) in x.tolist()]
+        return [(round(a, 4), round(b, 4)) for a, b in x.tolist()]
+
+    def labels(y: torch.Tensor) -> list[float]:
+        return [round(float(v), 6) for v in y.flatten().tolist()]
+
+    return DatasetPoints(
+        run_id=run_id,
+        dataset=config.data.dataset,
+        task=data.task,
+        bounds=data.bounds,
+        train_x=points(data.x_train),
+        train_y=labels(data.y_train),
+        val_x=points(data.x_val),
+        val_y=labels(data.y_val),
     )

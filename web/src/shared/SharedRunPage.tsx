@@ -125,7 +125,7 @@ function SharedRun({ token, replay }: { token: string; replay: SharedRunOut }) {
           <MarkersList markers={markers} />
         </Panel>
         <Panel title="Decision boundary">
-          <BoundaryCanvas boundary={frame} points={null} />
+          <BoundaryCanvas boundary={frame} points={replay.points ?? null} />
           {frames.length > 0 ? (
             <div className="frame-control">
               <label htmlFor={sliderId}>Frame</label>

@@ -18,12 +18,13 @@ from neuralscope.data import TableError
 from neuralscope.events import Event, EventKind
 from neuralscope.server.deps import Services, ServicesDep
 from neuralscope.server.errors import ApiError
-from neuralscope.server.schemas import ErrorResponse, RunOut
+from neuralscope.server.schemas import DatasetPoints, ErrorResponse, RunOut
 from neuralscope.server.schemas_playground import SharedRunOut, ShareOut
 from neuralscope.server.views import (
     CURVE_PREFIXES,
     FLUSH_TIMEOUT_S,
     MARKER_KINDS,
+    dataset_points,
     run_out,
     series_out,
 )
@@ -84,7 +85,12 @@ def _replay(services: Services, token: str, max_points: int, max_frames: int) ->
         series=series_out(services, run_id, names, max_points),
         markers=_anonymous(services.store.events.list(run_id, kinds=MARKER_KINDS)),
         frames=_anonymous(services.store.shares.frames(run_id, EventKind.BOUNDARY, max_frames)),
+        points=_anonymous_points(dataset_points(services, run_id, config)),
     )
+
+
+def _anonymous_points(points: DatasetPoints | None) -> DatasetPoints | None:
+    return None if points is None else points.model_copy(update={"run_id": SHARED_RUN_ID})
 
 
 @router.get(
