@@ -57,3 +57,4 @@ def test_every_finding_code_is_registered_once_in_snake_case() -> None:
         entry = findings.FINDING_CODES[code]
         assert entry.meaning, f"{code} lacks its meaning"
         assert entry.source, f"{code} lacks its source"
+        assert entry.action, f"{code} lacks what to do about it (its docs page shows it)"
