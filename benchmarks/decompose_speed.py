@@ -7,9 +7,12 @@ ablation metrics. Two layers are timed: planted (4 blocks of 128 units reading s
 quarters: the components path) and dense (one component: the eigengap path).
 
 Live overhead: the same MLP trained with Adam, a bare loop and a loop calling
-``LiveDecomposer.step`` at its default cadence (LiveConfig: at least 200 steps apart, within a
-4% running budget, so the first decomposition is amortised over the run: use runs of
-10,000+ steps), interleaved, medians over repeats, in CPU time of this process.
+``ModuleStream.after_step`` (what Playground and watched runs call: identification, the
+Taylor proxy and gradient flow from one backward pass, ablation evaluations when they fit,
+and the ``modules`` event with its drive maps) at its default cadence (LiveConfig: at least
+200 steps apart, within a 4% running budget, so the first decomposition is amortised over the
+run: use runs of 10,000+ steps), interleaved, medians over repeats, in CPU time of this
+process. The probe batch has targets, so evaluations (ablation metrics) are included.
 
 Bars (issue #7): identification <= 1 s; live overhead <= 5% of training time.
 
@@ -26,8 +29,9 @@ import time
 import torch
 from torch import nn
 
-from neuralscope.decomposition import LiveDecomposer, decompose
+from neuralscope.decomposition import decompose
 from neuralscope.decomposition.decompose import DecomposeConfig
+from neuralscope.decomposition.stream import ModuleStream
 
 UNITS, SAMPLES, INPUTS = 512, 4096, 64
 
@@ -59,7 +63,7 @@ def identification(repeats: int) -> None:
         )
 
 
-def _train(steps: int, live: LiveDecomposer | None, seed: int) -> tuple[float, float]:
+def _train(steps: int, live: ModuleStream | None, seed: int) -> tuple[float, float]:
     """CPU seconds of this process for ``steps`` training steps (CPU time, not wall time:
     the machine is shared, and other processes' load would swamp a wall-clock ratio), and
     wall seconds."""
@@ -74,20 +78,22 @@ def _train(steps: int, live: LiveDecomposer | None, seed: int) -> tuple[float, f
         nn.functional.cross_entropy(model(x[idx]), y[idx]).backward()
         opt.step()
         if live is not None:
-            live.step(step, model)
+            live.after_step(step, model, 0.0)
     return time.process_time() - start, time.perf_counter() - wall
 
 
 def live_overhead(repeats: int, steps: int) -> None:
-    probe = torch.randn(SAMPLES, INPUTS)
-    ratios, counts, bare_times, costs, accounted = [], [], [], [], []
+    probe, targets = torch.randn(SAMPLES, INPUTS), torch.randint(0, 10, (SAMPLES,))
+    ratios, counts, evals, bare_times, costs, accounted = [], [], [], [], [], []
     for r in range(repeats):
         bare, _ = _train(steps, None, r)
-        live = LiveDecomposer(["1"], probe)
-        with_live, wall = _train(steps, live, r)
+        stream = ModuleStream("bench", ["1"], probe, targets)
+        with_live, wall = _train(steps, stream, r)
+        live = stream.live
         ratios.append(with_live / bare - 1.0)
         accounted.append(live.spent / (wall - live.spent))
         counts.append(len(live.snapshots))
+        evals.append(sum(s.evaluated for s in live.snapshots))
         bare_times.append(bare)
         costs.extend(s.seconds for s in live.snapshots)
     print(
@@ -96,8 +102,46 @@ def live_overhead(repeats: int, steps: int) -> None:
         f"samples, default cadence (>= 200 steps apart, 4% budget): CPU-time overhead median "
         f"{100 * statistics.median(ratios):.1f}% (all: "
         f"{', '.join(f'{100 * v:.1f}%' for v in ratios)}; decompositions per run: {counts}, "
+        f"of which evaluations: {evals}, "
         f"median {statistics.median(costs):.3f} s wall each; bar <= 5%); decomposition wall "
         f"time / training wall time: median {100 * statistics.median(accounted):.1f}%"
+    )
+
+
+def playground(repeats: int, steps: int) -> None:
+    """A default Playground run (spirals, 2-8-8-1, every probe at its default cadence) with
+    and without module decomposition, interleaved: wall time of the whole step loop."""
+    from neuralscope.training import ProbeConfig, Session, SessionConfig, SessionProbes
+
+    def run(modules: bool) -> tuple[float, float, float]:
+        session = Session(SessionConfig(max_steps=steps))
+        off = ProbeConfig(modules_every=10**9)
+        probes = SessionProbes(session, "bench", None if modules else off)
+        session.start()
+        start = time.perf_counter()
+        while not session.status.is_terminal:
+            probes.after_step(session.step())
+        wall = time.perf_counter() - start
+        live = probes.modules.live if modules and probes.modules else None
+        if live is None:
+            return wall, 0.0, 0.0
+        final = live.snapshots[-1].seconds if live.snapshots[-1].step == steps else 0.0
+        return wall, live.spent - final, final
+
+    ratios, during, finals = [], [], []
+    for _ in range(repeats):
+        bare, _, _ = run(False)
+        wall, spent, final = run(True)
+        ratios.append(wall / bare - 1.0)
+        during.append(spent / (wall - spent - final))
+        finals.append(final)
+    print(
+        f"playground {steps} steps (default run, every probe on): wall overhead of modules "
+        f"median {100 * statistics.median(ratios):.1f}% (all: "
+        f"{', '.join(f'{100 * v:.1f}%' for v in ratios)}), of which during training "
+        f"(decomposition time / the rest of the loop) median "
+        f"{100 * statistics.median(during):.1f}% "
+        f"and the final evaluation at completion median {statistics.median(finals):.2f} s once"
     )
 
 
@@ -110,6 +154,7 @@ def main() -> None:
     print(f"torch threads 1; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     identification(args.repeats)
     live_overhead(max(1, args.repeats // 2), args.steps)
+    playground(max(1, args.repeats // 2), 5000)
 
 
 if __name__ == "__main__":

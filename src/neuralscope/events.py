@@ -19,7 +19,12 @@ kind               payload                                         bus policy
 ``histograms``     weight/bias/activation/gradient histograms      coalesce
 ``calibration``    confidence and calibration of one split         never drop
 ``samples``        sample inputs with predictions                  coalesce
+``modules``        functional modules of hidden layers (#7)        never drop
 =================  ==============================================  ===========
+
+``modules`` is not coalescable: each one carries the module lifecycle changes (born,
+dissolved, split, merged) since the previous one, which a timeline needs all of, and they are
+rare (hundreds of steps apart, within a time budget).
 
 "Coalesce" means a slow consumer only ever gets the newest one of that kind; the recorder
 still stores every one.
@@ -48,6 +53,7 @@ class EventKind(StrEnum):
     HISTOGRAMS = "histograms"
     CALIBRATION = "calibration"
     SAMPLES = "samples"
+    MODULES = "modules"
 
 
 COALESCABLE_KINDS = frozenset(
@@ -228,6 +234,96 @@ class SamplesPayload(_Payload):
     confidences: list[float]
 
 
+class ModuleScores(_Payload):
+    """A module's ablation metrics at its last evaluation (SCIENCE.md section 4.3)."""
+
+    step: int = Field(description="Step of the evaluation these come from")
+    importance: float = Field(description="Share of the layer's mean-ablation loss increase")
+    percentile: float = Field(description="% of random same-size unit sets it beats")
+    loss_increase: float
+    keep_only: list[float] = Field(description="Accuracy per task, every other unit ablated")
+    ablate_only: list[float] = Field(description="Accuracy per task, this module ablated")
+    probe: list[float] = Field(description="Held-out linear probe accuracy per task")
+    chance: list[float]
+    selectivity: float
+    label: str
+
+
+class ModuleState(_Payload):
+    """One module at one snapshot, with what the module map draws of it."""
+
+    id: str = Field(description="Persistent id, kept across snapshots by Jaccard matching")
+    layer: str
+    units: list[int]
+    taylor: float | None = Field(description="|E[sum a*g]| now (a proxy between evaluations)")
+    taylor_share: float | None = Field(description="taylor / sum over the layer's modules")
+    scores: ModuleScores | None = Field(description="From the last ablation evaluation")
+    smoothed: dict[str, float] = Field(description="EMA of its metrics across snapshots")
+    class_drive: list[float] = Field(
+        description="Mean standardised activation per class (first task); empty for regression"
+    )
+    unit_drive: CompactArray | None = Field(description="(units, classes) per-unit class drive")
+    unit_mean: list[float] = Field(description="Mean activation per unit on the probe")
+    unit_std: list[float]
+    weight_in: list[float] = Field(description="L2 norm of each unit's incoming weights")
+    input_pattern: CompactArray | None = Field(
+        description="Mean input of the samples that drive it hardest, input-shaped"
+    )
+
+
+class ModuleLayerState(_Payload):
+    layer: str
+    units: int
+    method: str
+    k_chosen_by: str
+    caveat: str | None
+    significant: bool
+    modularity: float
+    p_value: float
+    verdict: str
+    dead_units: list[int]
+    full_accuracy: list[float] = Field(description="Intact model, per task (evaluations only)")
+
+
+class ModuleLink(_Payload):
+    source: str
+    target: str
+    weight: float = Field(description="Share of |W| between the two unit sets")
+    gradient: float | None = Field(description="Share of gradient flow E|dL/dz W a|")
+
+
+class ModuleChange(_Payload):
+    type: Literal["born", "dissolved", "split", "merged"]
+    layer: str
+    modules: list[str] = Field(description="split: [source, parts...]; merged: [result, ...]")
+    jaccard: float
+
+
+class ModulePreview(_Payload):
+    """A what-if: the intervention applied to a copy of the model at this snapshot."""
+
+    module: str
+    intervention: str
+    loss_before: float
+    loss_after: float
+    accuracy_before: list[float]
+    accuracy_after: list[float]
+
+
+class ModulesPayload(_Payload):
+    """A decomposition of hidden layers into functional modules (issue #7)."""
+
+    probe: str = Field(description="Which samples were decomposed")
+    evaluated: bool = Field(description="Ablation metrics were computed at this snapshot")
+    seconds: float = Field(description="What this decomposition cost")
+    layers: list[ModuleLayerState]
+    modules: list[ModuleState]
+    links: list[ModuleLink]
+    changes: list[ModuleChange] = Field(description="Lifecycle changes since the last one")
+    findings: list[Finding] = Field(description="Current alerts on the modules")
+    previews: list[ModulePreview] = Field(description="What-ifs for the alerted modules")
+
+
 class _EventBase(BaseModel):
     model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
@@ -286,6 +382,11 @@ class SamplesEvent(_EventBase):
     payload: SamplesPayload
 
 
+class ModulesEvent(_EventBase):
+    kind: Literal[EventKind.MODULES] = EventKind.MODULES
+    payload: ModulesPayload
+
+
 Event = Annotated[
     StatusEvent
     | MetricsEvent
@@ -296,7 +397,8 @@ Event = Annotated[
     | BoundaryEvent
     | HistogramsEvent
     | CalibrationEvent
-    | SamplesEvent,
+    | SamplesEvent
+    | ModulesEvent,
     Field(discriminator="kind"),
 ]
 

@@ -28,7 +28,7 @@ from torch import nn
 from neuralscope.config import Settings
 from neuralscope.events import RunStatus, StatusEvent, StatusPayload
 from neuralscope.monitor.hooks import watched_layers
-from neuralscope.watching.collector import Collector
+from neuralscope.watching.collector import Collector, Probe
 from neuralscope.watching.config import Sink, WatchConfig, WatchRunConfig
 
 __all__ = ["WatchConfig", "WatchRun", "WatchRunConfig", "watch"]
@@ -39,9 +39,11 @@ log = logging.getLogger(__name__)
 class WatchRun:
     """The handle ``watch()`` returns; use it as a context manager."""
 
-    def __init__(self, model: nn.Module, sink: Sink, config: WatchConfig) -> None:
+    def __init__(
+        self, model: nn.Module, sink: Sink, config: WatchConfig, probe: Probe | None = None
+    ) -> None:
         self._sink = sink
-        self._collector = Collector(model, sink.run_id, config)
+        self._collector = Collector(model, sink.run_id, config, probe)
         self._closed = False
         self._failures = 0  # log() calls whose recording failed (logged once)
 
@@ -141,6 +143,7 @@ def watch(
     token: str | None = None,
     config: WatchConfig | None = None,
     settings: Settings | None = None,
+    probe: tuple[torch.Tensor, torch.Tensor | None] | None = None,
 ) -> WatchRun:
     """Watch ``model`` (and read ``optimizer``'s class) while your own loop trains it.
 
@@ -153,6 +156,10 @@ def watch(
         token: the server's API token.
         config: cadences, sizes and rule thresholds.
         settings: where the local store (and the spool) live; default from the environment.
+        probe: a fixed batch ``(inputs, targets)`` (targets may be None) on which the
+            functional modules of the watched layers are decomposed during training (issue
+            #7; ``config.modules_every``): a few hundred held-out samples. Without it, no
+            modules are recorded.
     """
     config = config or WatchConfig()
     settings = settings or Settings()
@@ -174,4 +181,4 @@ def watch(
         sink = LocalSink(settings, name, run_config)
     else:
         sink = ServerSink(server, token, name, run_config, settings)
-    return WatchRun(model, sink, config)
+    return WatchRun(model, sink, config, probe)

@@ -2,7 +2,9 @@
 
 Methods and their measured validity: SCIENCE.md section 4 (correlation-graph components or
 spectral clustering on |Pearson| affinity; mean-ablation importance against random unit
-sets; Hungarian matching on Jaccard for identity across snapshots).
+sets; Hungarian matching on Jaccard for identity across snapshots). Live: ``ModuleStream``
+turns a ``LiveDecomposer`` into ``modules`` events; ``module_summary`` is the per-trial summary
+for searches; connection strength by weight and gradient flow and the Taylor proxy: flow.py.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from neuralscope.decomposition.strategies import (
     KMeansClusterer,
     SpectralClustering,
 )
+from neuralscope.decomposition.stream import ModuleStream
+from neuralscope.decomposition.summary import module_summary
 from neuralscope.decomposition.tracking import ModuleEvent, ModuleTracker, TrackerConfig
 from neuralscope.decomposition.whatif import Intervention, Prune, Reinitialize, WhatIf, what_if
 
@@ -47,6 +51,7 @@ __all__ = [
     "Module",
     "ModuleEvent",
     "ModuleMetrics",
+    "ModuleStream",
     "ModuleTracker",
     "Prune",
     "Reinitialize",
@@ -56,5 +61,6 @@ __all__ = [
     "WhatIf",
     "decompose",
     "layer_findings",
+    "module_summary",
     "what_if",
 ]

@@ -116,7 +116,7 @@ class Ablator:
 
     def outputs(self, ablate: np.ndarray) -> torch.Tensor:
         """Model outputs (R, n, out) with ``ablate`` (R, units) boolean masks applied."""
-        masks = torch.as_tensor(np.atleast_2d(ablate), dtype=torch.bool)
+        masks = torch.as_tensor(np.atleast_2d(ablate), dtype=torch.bool, device=self.mean.device)
         n = self.inputs.shape[0]
         chunk = max(1, ROWS_PER_PASS // max(n, 1))
         parts: list[torch.Tensor] = []
@@ -159,13 +159,14 @@ def split_tasks(
 
 
 def task_loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    """Loss per leading index of ``outputs`` (R, n, out): summed task cross-entropy, or MSE."""
+    """Loss per leading index of ``outputs`` (R, n, out): summed task cross-entropy, or MSE
+    (float64, on the host: callers turn it into numpy)."""
     if targets.dtype.is_floating_point and not is_binary(outputs, targets):
         t = targets.reshape(1, targets.shape[0], -1).to(outputs.dtype)
-        return ((outputs - t) ** 2).mean(dim=(1, 2))
-    total = torch.zeros(outputs.shape[0], dtype=torch.float64)
+        return ((outputs - t) ** 2).mean(dim=(1, 2)).double().cpu()
+    total = torch.zeros(outputs.shape[0], dtype=torch.float64, device=outputs.device)
     for logits, labels in split_tasks(outputs, targets):
         r, n, c = logits.shape
         ce = F.cross_entropy(logits.reshape(r * n, c).double(), labels.repeat(r), reduction="none")
         total += ce.reshape(r, n).mean(dim=1)
-    return total
+    return total.cpu()

@@ -7,7 +7,9 @@ and within/between affinity; a permutation p-value (quality.py). Without signifi
 structure (p > alpha) the layer is reported as one module instead of inventing modules.
 With targets, every module gets its metrics in isolation (metrics.py) and the advisor's
 findings. Across consecutive layers, connection strength is the share of |W| between module
-unit sets (Filan et al. 2021's weight graph).
+unit sets (Filan et al. 2021's weight graph) and, with targets, the share of the gradient
+flow E_n|dL/dz_j W_ji a_i| between them; every module then also gets its Taylor proxy
+(flow.py has both formulas and their sources).
 """
 
 from __future__ import annotations
@@ -23,6 +25,14 @@ from torch import nn
 
 from neuralscope.decomposition import _probe
 from neuralscope.decomposition.advisor import layer_findings
+from neuralscope.decomposition.flow import (
+    Profile,
+    abs_weight,
+    between_module,
+    block_shares,
+    profile,
+    taylor,
+)
 from neuralscope.decomposition.quality import (
     Significance,
     modularity,
@@ -142,40 +152,44 @@ def identify(
     return result, acts
 
 
-def _between_weight(model: nn.Module, first: str, second: str, m1: int, m2: int) -> torch.Tensor:
-    """|W| (m2, m1) of the one Linear/Conv that runs between two layers, by module order."""
-    names = [n for n, _ in model.named_modules()]
-    lo, hi = names.index(first), names.index(second)
-    found = [
-        mod
-        for n, mod in model.named_modules()
-        if lo < names.index(n) <= hi
-        and isinstance(mod, nn.Linear | nn.Conv1d | nn.Conv2d | nn.Conv3d)
-        and mod.weight.shape[0] == m2
-        and mod.weight.shape[1] == m1
-    ]
-    if len(found) != 1:
-        raise LookupError(f"no single weight maps {first} ({m1}) to {second} ({m2})")
-    w = found[0].weight.detach().abs().double()
-    return w.flatten(2).sum(dim=2) if w.ndim > 2 else w
-
-
-def connections(model: nn.Module, layers: Sequence[LayerDecomposition]) -> list[Connection]:
-    """Share of |W| between modules of consecutive layers (skipped where no weight is found)."""
+def connections(
+    model: nn.Module,
+    layers: Sequence[LayerDecomposition],
+    flow: dict[tuple[str, str], np.ndarray] | None = None,
+) -> list[Connection]:
+    """Share of |W| (and, with a profile, of the gradient flow) between modules of
+    consecutive layers; pairs with no single weight between them are skipped."""
     out: list[Connection] = []
     for a, b in itertools.pairwise(layers):
         try:
-            w = _between_weight(model, a.layer, b.layer, a.units, b.units)
+            w = abs_weight(between_module(model, a.layer, b.layer, a.units, b.units)).numpy()
         except LookupError:
             continue
-        total = float(w.sum()) or 1.0
+        f = None if flow is None else flow.get((a.layer, b.layer))
         for ma in a.modules:
             for mb in b.modules:
-                block = w[np.ix_(mb.units, ma.units)] if mb.units and ma.units else w[:0, :0]
                 out.append(
-                    Connection(source=ma.id, target=mb.id, strength=float(block.sum()) / total)
+                    Connection(
+                        source=ma.id,
+                        target=mb.id,
+                        strength=block_shares(w, mb.units, ma.units),
+                        gradient_flow=None if f is None else block_shares(f, mb.units, ma.units),
+                    )
                 )
     return out
+
+
+def _with_taylor(layer: LayerDecomposition, prof: Profile) -> LayerDecomposition:
+    """Every module's Taylor proxy (also in its importance, when it has metrics)."""
+    modules = []
+    for mod in layer.modules:
+        value = taylor(prof.contrib[layer.layer], mod.units)
+        update: dict[str, object] = {"taylor": value}
+        if mod.metrics is not None:
+            importance = mod.metrics.importance.model_copy(update={"taylor_proxy": value})
+            update["metrics"] = mod.metrics.model_copy(update={"importance": importance})
+        modules.append(mod.model_copy(update=update))
+    return layer.model_copy(update={"modules": modules})
 
 
 def decompose(
@@ -221,9 +235,14 @@ def decompose(
             )
         layers.append(result)
         findings.extend(layer_findings(result))
+    prof = None
+    if targets is not None:
+        units = {layer.layer: layer.units for layer in layers}
+        prof = profile(model, names, inputs, targets, units)
+        layers = [_with_taylor(layer, prof) for layer in layers]
     return Decomposition(
         probe_samples=int(inputs.shape[0]),
         layers=layers,
-        connections=connections(model, layers),
+        connections=connections(model, layers, None if prof is None else prof.flow),
         findings=findings,
     )

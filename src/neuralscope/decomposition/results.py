@@ -67,15 +67,25 @@ class Module(BaseModel):
     layer: str
     units: list[int]
     metrics: ModuleMetrics | None = None
+    taylor: float | None = Field(
+        default=None,
+        description="First-order loss change under mean ablation, E_n|sum (a - mu) g| "
+        "(flow.py): a cheap proxy used between ablation evaluations, not instead of them",
+    )
 
 
 class Connection(BaseModel):
-    """Share of |W| between a module of one layer and a module of the next."""
+    """How strongly a module of one layer feeds a module of the next (flow.py)."""
 
     model_config = _FROZEN
     source: str
     target: str
     strength: float = Field(description="sum |W| between the two unit sets / sum |W| overall")
+    gradient_flow: float | None = Field(
+        default=None,
+        description="Share of the gradient flow E_n|dL/dz_j W_ji a_i| between the two unit "
+        "sets (needs targets)",
+    )
 
 
 class LayerDecomposition(BaseModel):

@@ -22,36 +22,6 @@ from neuralscope.decomposition.metrics import (
 from neuralscope.decomposition.results import Importance, Module, ModuleMetrics, TaskScores
 
 
-def taylor_proxy(
-    model: nn.Module, layer: str, inputs: torch.Tensor, targets: torch.Tensor
-) -> np.ndarray:
-    """Per-unit E_n[a_i * dL/da_i] (Molchanov et al. 2017) from one forward/backward pass.
-
-    Only a proxy between ablation evaluations: it vanishes at convergence (SCIENCE.md 0.2).
-    """
-    module = _probe.module_named(model, layer)
-    kept: list[torch.Tensor] = []
-
-    def hook(_m: nn.Module, _i: object, output: object) -> None:
-        out = _probe._tensor(output)
-        out.retain_grad()
-        kept.append(out)
-
-    handle = module.register_forward_hook(hook)
-    try:
-        with _probe.evaluating(model), torch.enable_grad():
-            out = _probe._tensor(model(inputs))
-            loss = _probe.task_loss(out.unsqueeze(0), targets)[0]
-            grads = torch.autograd.grad(loss, kept[-1], allow_unused=True)[0]
-    finally:
-        handle.remove()
-    if grads is None:
-        return np.zeros(int(kept[-1].shape[1]))
-    prod = (kept[-1].detach() * grads).double()
-    per_sample = prod.flatten(2).sum(dim=2) if prod.ndim > 2 else prod
-    return np.asarray(per_sample.mean(dim=0).cpu().numpy(), dtype=np.float64)
-
-
 class LayerScorer:
     """Scores the modules of one layer of ``model`` on probe inputs and targets."""
 
@@ -97,7 +67,6 @@ class LayerScorer:
         increase = _probe.task_loss(ablated, self.targets).numpy() - self.base_loss
         positive = np.clip(increase, 0.0, None)
         total = float(positive.sum())
-        taylor = taylor_proxy(self.model, self.layer, self.inputs, self.targets)
         baselines: dict[int, np.ndarray] = {}
         scored = []
         for i, mod in enumerate(modules):
@@ -114,7 +83,6 @@ class LayerScorer:
                 share=float(positive[i] / total) if total > 0 else 0.0,
                 percentile=float(100.0 * np.mean(null < increase[i])),
                 random_sets=int(null.size) if size < live.size else 0,
-                taylor_proxy=float(abs(taylor[mod.units].sum())),
             )
             scored.append(
                 mod.model_copy(

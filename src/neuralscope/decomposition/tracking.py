@@ -124,19 +124,24 @@ class ModuleTracker:
         return layer.model_copy(update={"modules": renamed})
 
     def _smooth(self, mod: Module) -> None:
-        if mod.metrics is None:
-            return
-        values = {
-            "importance": mod.metrics.importance.share,
-            "loss_increase": mod.metrics.importance.loss_increase,
-            "probe_accuracy": float(np.mean(mod.metrics.probe_accuracy or [0.0])),
-            "selectivity": mod.metrics.selectivity,
-        }
-        prev = self.smoothed.get(mod.id)
+        """EMA per metric of each module; a metric absent at a snapshot keeps its value
+        (ablation metrics exist at evaluations only, the Taylor proxy with targets only)."""
+        values = {"units": float(len(mod.units))}
+        if mod.taylor is not None:
+            values["taylor"] = mod.taylor
+        if mod.metrics is not None:
+            values |= {
+                "importance": mod.metrics.importance.share,
+                "loss_increase": mod.metrics.importance.loss_increase,
+                "probe_accuracy": float(np.mean(mod.metrics.probe_accuracy or [0.0])),
+                "selectivity": mod.metrics.selectivity,
+            }
+        prev = self.smoothed.get(mod.id, {})
         a = self.config.ema
-        self.smoothed[mod.id] = (
-            values if prev is None else {k: a * v + (1 - a) * prev[k] for k, v in values.items()}
-        )
+        merged = dict(prev)
+        for k, v in values.items():
+            merged[k] = v if k not in prev else a * v + (1 - a) * prev[k]
+        self.smoothed[mod.id] = merged
 
     def late_jaccard(self, layer: str) -> float | None:
         """Mean over the last ``unstable_window`` snapshots of the matched Jaccard (summed over

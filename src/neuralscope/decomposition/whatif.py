@@ -65,15 +65,16 @@ class Reinitialize(Intervention):
     name: str = "reinitialize"
 
     def apply(self, source: Source, units: list[int]) -> None:
-        fresh = torch.empty_like(source.weight)
+        fresh = torch.empty(source.weight.shape)  # drawn on the host (a CPU generator)
         gen = torch.Generator().manual_seed(self.seed)
         fan_in = fresh[0].numel()
         bound = 1.0 / math.sqrt(fan_in)  # kaiming_uniform(a=sqrt(5)) == U(+-1/sqrt(fan_in))
         with torch.no_grad():
             fresh.uniform_(-bound, bound, generator=gen)
-            source.weight[units] = fresh[units]
+            source.weight[units] = fresh[units].to(source.weight)
             if source.bias is not None:
-                source.bias[units] = torch.empty(len(units)).uniform_(-bound, bound, generator=gen)
+                bias = torch.empty(len(units)).uniform_(-bound, bound, generator=gen)
+                source.bias[units] = bias.to(source.bias)
 
 
 class WhatIf(BaseModel):

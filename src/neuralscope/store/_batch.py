@@ -11,6 +11,8 @@ event kind         metric rows                                         also stor
 ``histograms``,    none                                                snapshot
 ``samples``
 ``calibration``    ``calibration/<split>/<ece|mce|signed_gap|...>``     snapshot
+``modules``        ``modularity/<layer>``, ``modules/<layer>``,         snapshot
+                   ``module/<id>/<metric>`` (EMA-smoothed)
 ``status``         none                                                event; updates the run
 ``hyperparameters``, ``finding``  none                                 event
 =================  ==================================================  ===========================
@@ -37,6 +39,7 @@ from neuralscope.events import (
     HistogramsEvent,
     LayerStatsEvent,
     MetricsEvent,
+    ModulesEvent,
     RunStatus,
     SamplesEvent,
     StatusEvent,
@@ -54,6 +57,7 @@ _SNAPSHOT_TYPES = (
     HistogramsEvent,
     CalibrationEvent,
     SamplesEvent,
+    ModulesEvent,
 )
 _ERROR_STATUSES = frozenset({RunStatus.FAILED, RunStatus.DIVERGED})
 
@@ -79,6 +83,15 @@ def metric_rows(event: Event) -> list[tuple[str, float]]:
         if c.auroc is not None:
             scalars["auroc"] = c.auroc
         return [(f"calibration/{c.split}/{k}", v) for k, v in scalars.items()]
+    if isinstance(event, ModulesEvent):
+        m = event.payload
+        out = [(f"modularity/{x.layer}", x.modularity) for x in m.layers]
+        out += [
+            (f"modules/{x.layer}", float(sum(1 for y in m.modules if y.layer == x.layer)))
+            for x in m.layers
+        ]
+        out += [(f"module/{y.id}/{k}", v) for y in m.modules for k, v in y.smoothed.items()]
+        return out
     return []
 
 

@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 
+from neuralscope.decomposition.live import LiveConfig
+from neuralscope.decomposition.stream import ModuleStream
 from neuralscope.events import (
     BoundaryEvent,
     Event,
@@ -58,6 +60,12 @@ class ProbeConfig:
     boundary_every: int = 20
     boundary_resolution: int = 100
     boundary_min_interval_s: float = 1 / 15
+    # Functional modules of the hidden layers (issue #7): decomposed on the first
+    # modules_probe validation samples at most every modules_every steps, within a 4% time
+    # budget (neuralscope.decomposition.LiveConfig), and once more when a run of at least
+    # modules_every steps completes.
+    modules_every: int = 200
+    modules_probe: int = 512
 
     def __post_init__(self) -> None:
         if not self.boundary_min_interval_s >= 0:
@@ -91,6 +99,21 @@ class SessionProbes:
         self._findings_seen = len(session.findings)
         self._emitted: dict[EventKind, int] = {}  # the step each kind was last emitted at
         self._last_boundary = -math.inf
+        self.modules = self._module_stream()
+
+    def _module_stream(self) -> ModuleStream | None:
+        """Decomposition of the hidden layers on a fixed validation batch (None without any)."""
+        if not self._layers:
+            return None
+        data, n = self.session.dataset, self.config.modules_probe
+        return ModuleStream(
+            self.run_id,
+            self._layers,
+            data.x_val[:n].to(self.session.device),
+            data.y_val[:n].to(self.session.device),
+            probe_label=f"validation ({min(n, data.x_val.shape[0])} samples)",
+            config=LiveConfig(every_steps=self.config.modules_every),
+        )
 
     def after_step(self, result: StepResult) -> list[Event]:
         """The events due after ``result``: sampled probes, findings, status changes."""
@@ -117,6 +140,9 @@ class SessionProbes:
             completed or now - self._last_boundary >= cfg.boundary_min_interval_s
         ):
             events.extend(self._boundary(step, now))
+        if self.modules is not None:
+            final = completed and step >= cfg.modules_every  # shorter runs have no modules
+            events.extend(self.modules.after_step(step, self.session.model, now, final=final))
         events.extend(self._new_findings(step, now))
         if completed:
             reason = f"reached max_steps ({self.session.config.max_steps})"

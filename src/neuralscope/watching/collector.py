@@ -15,6 +15,11 @@ returns after a few integer operations (PERFORMANCE.md: instrumenting every step
 
 At the end of each epoch (``end_epoch()``, or every ``window_steps`` steps if it is never
 called): per split calibration (``calibration``), epoch metrics, and the epoch rules.
+
+With a probe batch (``watch(probe=(inputs, targets))``): functional modules of the watched
+layers (``modules``) at most every ``modules_every`` steps within a 4% time budget, and once
+more at the end (:class:`neuralscope.decomposition.stream.ModuleStream`). It runs after the
+step's other reads and before activation hooks are attached, so no hook sees its passes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import time
 import torch
 from torch import nn
 
+from neuralscope.decomposition.live import LiveConfig
+from neuralscope.decomposition.stream import ModuleStream
 from neuralscope.events import (
     CalibrationEvent,
     Event,
@@ -44,7 +51,7 @@ from neuralscope.events import (
 )
 from neuralscope.findings import Finding
 from neuralscope.monitor.histograms import gradient_histograms, parameter_histograms
-from neuralscope.monitor.hooks import ActivationProbe
+from neuralscope.monitor.hooks import ActivationProbe, watched_layers
 from neuralscope.monitor.rules import LiveRules
 from neuralscope.monitor.rules_epoch import EpochSummary
 from neuralscope.watching.config import WatchConfig
@@ -62,8 +69,13 @@ from neuralscope.watching.window import SplitWindow
 log = logging.getLogger(__name__)
 
 
+Probe = tuple[torch.Tensor, torch.Tensor | None]
+
+
 class Collector:
-    def __init__(self, model: nn.Module, run_id: str, config: WatchConfig) -> None:
+    def __init__(
+        self, model: nn.Module, run_id: str, config: WatchConfig, probe: Probe | None = None
+    ) -> None:
         self.model = model
         self.run_id = run_id
         self.config = config
@@ -78,6 +90,34 @@ class Collector:
         self._before: dict[str, torch.Tensor] = {}
         self._windows: dict[str, SplitWindow] = {}
         self._out: list[Event] = []
+        self.modules = None if probe is None else self._module_stream(probe)
+
+    def _module_stream(self, probe: Probe) -> ModuleStream | None:
+        layers = self.config.modules_layers or [n for n, _ in watched_layers(self.model)]
+        if not layers:
+            return None
+        device = next((p.device for p in self.model.parameters()), torch.device("cpu"))
+        x, y = probe
+        return ModuleStream(
+            self.run_id,
+            layers,
+            x.detach().to(device),
+            None if y is None else y.detach().to(device),
+            probe_label=f"probe batch ({x.shape[0]} samples)",
+            config=LiveConfig(every_steps=self.config.modules_every),
+        )
+
+    def _decompose(self, final: bool = False) -> None:
+        """Modules when due; a failure turns decomposition off for the run (logged once)."""
+        if self.modules is None:
+            return
+        try:
+            self._out.extend(
+                self.modules.after_step(self.step, self.model, time.time(), final=final)
+            )
+        except Exception:
+            log.exception("watch: module decomposition failed; it is off for this run")
+            self.modules = None
 
     # -- events -------------------------------------------------------------------------
     def _add(self, make: type[Event], payload: object, step: int | None = None) -> None:
@@ -152,9 +192,13 @@ class Collector:
         if not self._explicit_epochs:
             periods.append(c.window_steps)
         due = [s - s % k + k for k in periods] + [s + 1 - (s + 1) % k + k - 1 for k in pre]
+        modules_due = self.modules is not None and s >= self.modules.next_step
+        if self.modules is not None:
+            due.append(max(self.modules.next_step, s + 1))
         self._next_sample = min(due)
         return (
             self.probe.attached
+            or modules_due
             or any(s % k == 0 for k in periods)
             or any((s + 1) % k == 0 for k in pre)
         )
@@ -216,6 +260,7 @@ class Collector:
             self._add(HistogramsEvent, HistogramsPayload(histograms=items))
         if (s + 1) % c.gradients_every == 0:
             self._before = snapshot_weights(self.model, self._weights)
+        self._decompose()
         if (s + 1) % c.activations_every == 0 and self.probe.layer_names:
             self.probe.attach()
 
@@ -268,6 +313,8 @@ class Collector:
 
     def finish(self) -> list[Event]:
         self.probe.detach()
+        if self.step:
+            self._decompose(final=True)
         if any(w.total or w.loss_batches for w in self._windows.values()):
             self._close_window()
         return self.take()

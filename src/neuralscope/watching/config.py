@@ -34,6 +34,15 @@ class WatchConfig(BaseModel):
     calibration_resamples: int = Field(1000, ge=10, description="ECE null resamples")
     max_calibration_samples: int = Field(5000, ge=10, description="Kept per split and window")
     samples: int = Field(16, ge=0, description="Sample inputs per split and window")
+    modules_every: int = Field(
+        500,
+        ge=1,
+        description="Functional-module decomposition of the probe batch (watch(probe=...)) at "
+        "most this often, within a 4% time budget, and once at the end",
+    )
+    modules_layers: list[str] | None = Field(
+        None, description="Layers to decompose; None: the watched activation layers"
+    )
     rules: RuleConfig = Field(default_factory=RuleConfig)
 
 

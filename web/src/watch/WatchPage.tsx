@@ -1,10 +1,12 @@
-/** A watched run (``neuralscope.watch``): histograms over time with a step slider, live. */
+/** A watched run (``neuralscope.watch``): histograms over time with a step slider, live, and
+ * its functional modules (the module map, when the run was given a probe batch). */
 
 import { useEffect, useMemo, useState } from "react";
 import { call } from "../api/client";
 import { useApi } from "../api/context";
 import { useRequest } from "../api/useRequest";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ModulesPanel } from "../modules";
 import { href } from "../router";
 import { bars, frameSteps, histogramsAt, type Histogram } from "./histograms";
 
@@ -110,6 +112,7 @@ function WatchedRun({ runId }: { runId: string }) {
           </div>
         </>
       )}
+      <ModulesPanel runId={runId} live={live} canRerun={false} />
     </div>
   );
 }

@@ -1,0 +1,138 @@
+"""``/api/runs/{id}/modules``: a run's functional modules (issue #7).
+
+``GET`` lists the recorded ``modules`` snapshots (Playground and watched runs), oldest first,
+for the module map and its timeline. ``POST .../decompose`` re-runs the decomposition of a
+Playground run's current model with another method, k or threshold (the map's controls) while
+this server holds its session (live, or ended since the server started; a watched run's model
+lives in the user's process); its module ids are matched to the run's, and the answer is not
+recorded: the run's own timeline stays on its own method.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+from torch import nn
+
+from neuralscope.decomposition import (
+    Clusterer,
+    CorrelationComponents,
+    HierarchicalClusterer,
+    KMeansClusterer,
+    SpectralClustering,
+)
+from neuralscope.decomposition.stream import ModuleStream
+from neuralscope.events import Event, EventKind, ModulesEvent
+from neuralscope.server.deps import ServicesDep
+from neuralscope.server.errors import ApiError
+from neuralscope.server.schemas import ErrorResponse
+from neuralscope.server.views import FLUSH_TIMEOUT_S
+from neuralscope.training import Session, SessionProbes
+
+router = APIRouter(prefix="/api/runs", tags=["modules"], responses={422: {"model": ErrorResponse}})
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No run with this id"}
+}
+
+
+class ModulesOut(BaseModel):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+    run_id: str
+    snapshots: list[ModulesEvent] = Field(description="Recorded module snapshots, step order")
+
+
+Method = Literal["components", "spectral", "kmeans", "hierarchical"]
+
+
+class DecomposeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    method: Method = "components"
+    k: int | None = Field(
+        None, ge=2, le=64, description="Modules per layer; required for kmeans/hierarchical"
+    )
+    threshold: float | None = Field(
+        None, gt=0, lt=1, description="|corr| edge threshold of 'components' (default 4/sqrt n)"
+    )
+    evaluate: bool = Field(False, description="Also compute ablation metrics (slower)")
+
+    def clusterer(self) -> Clusterer:
+        if self.method == "components":
+            if self.k is not None:
+                raise ApiError(422, "invalid", "k: 'components' chooses k itself; use spectral")
+            return CorrelationComponents(threshold=self.threshold)
+        if self.threshold is not None:
+            raise ApiError(422, "invalid", "threshold: only 'components' has a threshold")
+        if self.method == "spectral":
+            return SpectralClustering(self.k)
+        if self.k is None:
+            raise ApiError(422, "invalid", f"k: required for {self.method}")
+        return KMeansClusterer(self.k) if self.method == "kmeans" else HierarchicalClusterer(self.k)
+
+
+@router.get(
+    "/{run_id}/modules",
+    response_model=ModulesOut,
+    operation_id="list_run_modules",
+    responses=NOT_FOUND,
+)
+async def list_run_modules(
+    run_id: str,
+    services: ServicesDep,
+    after_step: Annotated[int | None, Query(ge=0)] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> ModulesOut:
+    """The run's module snapshots in step order (its module map and timeline)."""
+    await run_in_threadpool(services.store.runs.get, run_id)
+    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
+    events = await run_in_threadpool(
+        services.store.snapshots.list,
+        run_id,
+        EventKind.MODULES,
+        after_step=after_step,
+        limit=limit,
+    )
+    return ModulesOut(run_id=run_id, snapshots=[e for e in events if isinstance(e, ModulesEvent)])
+
+
+@router.post(
+    "/{run_id}/modules/decompose",
+    response_model=ModulesEvent,
+    operation_id="decompose_run_modules",
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorResponse, "description": "Not a live run with hidden layers"},
+    },
+)
+async def decompose_run_modules(
+    run_id: str, body: DecomposeRequest, services: ServicesDep
+) -> ModulesEvent:
+    """Decompose a live run's current model with the given method, k or threshold (not
+    recorded); module ids are matched to the run's own snapshots."""
+    method = body.clusterer()
+    taken: list[tuple[int, nn.Module, ModuleStream]] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        if probes.modules is not None:  # copies: the run trains on while we decompose
+            fork = probes.modules.fork(method, evaluate=body.evaluate)
+            taken.append((session.global_step, copy.deepcopy(session.model), fork))
+        return []
+
+    if services.runs.live(run_id) is None:
+        record = await run_in_threadpool(services.store.runs.get, run_id)  # 404 if none
+        raise ApiError(
+            409,
+            "conflict",
+            f"run {run_id} ({record.kind}, {record.status.value}) has no model in this server's "
+            "memory, so only its recorded module snapshots can be shown (start a new run to "
+            "explore other methods)",
+        )
+    await run_in_threadpool(services.runs.call, run_id, task)
+    if not taken:
+        raise ApiError(409, "conflict", "this run's net has no hidden layer to decompose")
+    step, model, stream = taken[0]
+    return await run_in_threadpool(stream.now, step, model, time.time())
