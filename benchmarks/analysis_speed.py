@@ -2,14 +2,23 @@
 
 Model: 12 encoder layers, d = 768, 12 heads, FFN 3072, built from ``nn.Linear`` q/k/v/out and
 FFN projections (so both tools see the same 72 matrices), random init. Both sides run
-interleaved in one process on one thread each (OMP/OpenBLAS/MKL = 1, torch.set_num_threads(1));
-the median over repeats is reported. Ours: the full data-free ``neuralscope.analyze`` (weights,
-histograms, sparsity, anomalies, spectra, alpha, MP, init, findings, optimization estimate).
+interleaved in one process, the median over repeats is reported. By default both run on one
+thread (OMP/OpenBLAS/MKL = 1, torch.set_num_threads(1)); ``--workers N`` gives both sides the
+same budget of N threads (ours: N layer threads with 1 BLAS thread each; WeightWatcher: N BLAS
+threads for its SVDs via threadpoolctl). Ours: the full data-free ``neuralscope.analyze`` (weights,
+histograms, sparsity, anomalies, spectra, alpha, MP, init, findings, optimization estimate, and
+the weights-only FLOP/latency estimate from rebuilt layers).
 Theirs: ``weightwatcher.WeightWatcher(model=m).analyze()`` with its defaults.
 
 Bars (issue #4): >= 5x faster; alpha within +-0.1 on layers where both fit.
 
-    .venv/bin/python benchmarks/analysis_speed.py [--repeats 3] [--layers 12]
+Floor on one thread (measured on the 2-core AMD EPYC): every matrix needs all eigenvalues of its
+768x768 Gram for the KS-chosen xmin, i.e. a float32 Gram (syrk: ~6 ms at 768x768, ~24 ms at
+768x3072) plus LAPACK ?syevd (~27 ms; ?syevr, ?syev and the 2-stage driver were no faster), about
+2.8 s for the 72 matrices, against WeightWatcher's ~11-13 s of float64 SVDs on a quiet machine:
+one thread caps the ratio near 4x; beyond that takes the layer threads (``--workers``).
+
+    .venv/bin/python benchmarks/analysis_speed.py [--repeats 5] [--layers 12] [--workers 1]
 """
 
 from __future__ import annotations
@@ -26,9 +35,10 @@ import time  # noqa: E402
 import warnings  # noqa: E402
 
 import torch  # noqa: E402
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # noqa: E402
 from torch import nn  # noqa: E402
 
-from neuralscope.analysis import ModelReport, analyze  # noqa: E402
+from neuralscope.analysis import AnalysisConfig, ModelReport, analyze  # noqa: E402
 from neuralscope.nets.io import LoadedModel, module_layers  # noqa: E402
 
 
@@ -46,29 +56,30 @@ class Encoder(nn.Module):
         self.layer = nn.ModuleList(Layer() for _ in range(n))
 
 
-def ours(model: nn.Module) -> tuple[float, ModelReport]:
+def ours(model: nn.Module, workers: int = 1) -> tuple[float, float, ModelReport]:
     state = {k: v.detach() for k, v in model.state_dict().items()}
     loaded = LoadedModel("bert-base-shaped", "module", state, module_layers(model))
-    t0 = time.perf_counter()
-    report = analyze(loaded)
-    return time.perf_counter() - t0, report
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = analyze(loaded, config=AnalysisConfig(workers=workers))
+    return time.perf_counter() - t0, time.process_time() - c0, report
 
 
-def theirs(model: nn.Module) -> tuple[float, dict[str, float]]:
+def theirs(model: nn.Module, workers: int = 1) -> tuple[float, float, dict[str, float]]:
     import weightwatcher as ww
 
     logging.getLogger("weightwatcher").setLevel(logging.ERROR)
-    t0 = time.perf_counter()
-    with warnings.catch_warnings():
+    t0, c0 = time.perf_counter(), time.process_time()
+    with warnings.catch_warnings(), threadpool_limits(limits=workers):
         warnings.simplefilter("ignore")
         details = ww.WeightWatcher(model=model).analyze()
-    elapsed = time.perf_counter() - t0
-    return elapsed, {str(r["longname"]): float(r["alpha"]) for _, r in details.iterrows()}
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return elapsed, cpu, {str(r["longname"]): float(r["alpha"]) for _, r in details.iterrows()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="thread budget for each side")
     parser.add_argument("--layers", type=int, default=12)
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -76,21 +87,36 @@ def main() -> None:
     model = Encoder(args.layers).eval()
     print(
         f"model: {sum(p.numel() for p in model.parameters()):,} parameters; load: "
-        f"{os.getloadavg()[0]:.2f} (1-min avg) on {os.cpu_count()} cores"
+        f"{os.getloadavg()[0]:.2f} (1-min avg) on {os.cpu_count()} cores; "
+        f"{args.workers} thread(s) per side"
     )
-    t_ours, t_ww = [], []
+    theirs(Encoder(1).eval())  # warm-up: imports and first-call costs stay out of the timing
+    ours(Encoder(1).eval())
+    t_ours, t_ww, c_ours, c_ww = [], [], [], []
     report, ww_alpha = None, {}
     for i in range(args.repeats):
-        a, report = ours(model)
-        b, ww_alpha = theirs(model)
+        a, ca, report = ours(model, args.workers)
+        b, cb, ww_alpha = theirs(model, args.workers)
         t_ours.append(a)
         t_ww.append(b)
-        print(f"  repeat {i}: neuralscope {a:.2f} s, weightwatcher {b:.2f} s")
+        c_ours.append(ca)
+        c_ww.append(cb)
+        print(
+            f"  repeat {i}: neuralscope {a:.2f} s, weightwatcher {b:.2f} s, ratio {b / a:.1f}x; "
+            f"CPU {ca:.2f} s vs {cb:.2f} s, ratio {cb / ca:.1f}x (load {os.getloadavg()[0]:.2f})"
+        )
     assert report is not None
     m_ours, m_ww = statistics.median(t_ours), statistics.median(t_ww)
     print(f"neuralscope.analyze   median {m_ours:.2f} s")
     print(f"WeightWatcher.analyze median {m_ww:.2f} s")
     print(f"speed-up {m_ww / m_ours:.1f}x (bar >= 5x): {'PASS' if m_ww / m_ours >= 5 else 'FAIL'}")
+    # CPU time (process_time) is less sensitive to other processes on a shared machine; with
+    # --workers > 1 it sums the threads, so only the wall-clock ratio shows parallel speed-up.
+    cpu = statistics.median(c_ww) / statistics.median(c_ours)
+    print(
+        f"CPU-time ratio {cpu:.1f}x (medians {statistics.median(c_ours):.2f} s vs "
+        f"{statistics.median(c_ww):.2f} s)"
+    )
     diffs = []
     for s in report.spectral:
         layer = s.name.removesuffix(".weight")

@@ -128,6 +128,8 @@ def test_malicious_pickle_is_refused_never_run_and_nothing_is_stored(
     assert error["code"] == "unsafe_model"
     assert "not executed" in error["message"]
     assert "evil.pt" in error["message"]
+    assert "references io.open, which a weights-only load does not allow" in error["message"]
+    assert "\x1b" not in error["message"]  # torch's ANSI-coloured advice is dropped
     assert not marker.exists()
     assert client.get("/api/models").json()["total"] == 0
     assert _stored_files(home) == []
@@ -300,3 +302,15 @@ def test_report_cache_computes_once_per_key_and_evicts_least_recent() -> None:
     cache.get("b", lambda: compute("b"))
     assert calls == ["a", "b", "c", "b"]
     assert len(cache) == 2
+
+
+def test_weights_only_upload_has_estimated_flops_and_tiers(client: TestClient) -> None:
+    model = _upload(client, "weights.safetensors", _safetensors(mlp()))
+    efficiency = client.get(f"/api/models/{model['id']}/efficiency").json()
+    assert efficiency["estimated"] is True
+    assert "ESTIMATE" in efficiency["flops_note"]
+    # oracle: one token through every linear layer = the sum of in*out MACs
+    assert efficiency["macs"] == 32 * 64 + 3 * 64 * 64 + 64 * 10
+    tiers = efficiency["tiers"]
+    assert tiers["model_tier"] == "memory-bound"  # ~0.5 FLOP/byte at batch 1
+    assert {row["name"] for row in tiers["layers"]} == {"0", "2", "4", "6", "8"}

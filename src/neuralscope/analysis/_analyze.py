@@ -20,6 +20,8 @@ from neuralscope.analysis._inputs import (
 from neuralscope.analysis.architecture import analyze_architecture, architecture_from_layers
 from neuralscope.analysis.config import AnalysisConfig
 from neuralscope.analysis.cost import count_params, hookable, measure_cost
+from neuralscope.analysis.efficiency import efficiency_tiers
+from neuralscope.analysis.estimate import estimate_cost, fill_layers
 from neuralscope.analysis.health import health_score
 from neuralscope.analysis.optimize import optimization_report
 from neuralscope.analysis.probes import ProbeRecord, record
@@ -32,7 +34,7 @@ from neuralscope.analysis.readiness import (
     signal_gains,
 )
 from neuralscope.analysis.report import Comparison, ComparisonRow, ModelReport
-from neuralscope.analysis.spectral import analyze_spectra, matrix_params
+from neuralscope.analysis.spectral import analyze_spectra, matrix_params, rows_from_gram
 from neuralscope.analysis.weights import WeightStats, analyze_weights
 from neuralscope.findings import Finding, Severity
 from neuralscope.nets.io import LoadedModel, from_module, load_model
@@ -46,6 +48,15 @@ def _load(model: ModelLike) -> LoadedModel:
     if isinstance(model, nn.Module):
         return from_module(model)
     return load_model(model)
+
+
+def _layer_bytes(state: dict[str, torch.Tensor]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for k, v in state.items():
+        if v.is_floating_point():
+            layer = st.layer_of(k)
+            out[layer] = out.get(layer, 0) + v.numel() * v.element_size()
+    return out
 
 
 def _linear_chains(loaded: LoadedModel) -> list[list[tuple[str, int, int]]]:
@@ -118,11 +129,18 @@ def analyze(
     cfg = config or AnalysisConfig()
     loaded = _load(model_or_path)
     module = loaded.module
-    weights = analyze_weights(loaded.state, cfg)
-    stats = {w.name: w for w in weights}
+    gram_rows = {
+        k for k, v in loaded.state.items() if v.is_floating_point() and rows_from_gram(v, cfg)
+    }
+    weights = analyze_weights(loaded.state, cfg, skip_rows=gram_rows)
     finite = {w.name for w in weights if not (w.nan_count or w.inf_count)}
     mats = matrix_params(loaded.state, finite)
-    spectra = analyze_spectra(mats, cfg)
+    spectra, row_dups = analyze_spectra(mats, cfg)
+    weights = [
+        w.model_copy(update={"duplicate_rows": row_dups[w.name]}) if row_dups.get(w.name) else w
+        for w in weights
+    ]
+    stats = {w.name: w for w in weights}
     random_like = {st.layer_of(s.name) for s in spectra if s.n_spikes == 0}
     init_names = (
         set(init_weights_of(module))
@@ -186,7 +204,13 @@ def analyze(
         findings += dyn.saturation_findings(rec, cfg)
         findings += dyn.gain_findings(gains, cfg)
         findings += dyn.gradient_findings(grads, cfg)
-        cost = measure_cost(module, example, cost, cfg)
+        spatial = {"assumed_spatial": example.shape[-1]} if example.ndim >= 3 else {}
+        cost = fill_layers(
+            measure_cost(module, example, cost, cfg),
+            loaded.layers,
+            loaded.state,
+            cfg.model_copy(update=spatial),
+        )
         ratio = (
             grads[0].grad_norm / grads[-1].grad_norm
             if len(grads) > 1 and grads[-1].grad_norm
@@ -209,6 +233,8 @@ def analyze(
             ),
         )
     findings = _dead_units(loaded, rec_dead, probe_data, stats) + findings
+    if module is None and cfg.weights_only_estimate:
+        cost = estimate_cost(loaded.layers, loaded.state, cost, cfg)
     return ModelReport(
         source=loaded.source,
         format=loaded.format,
@@ -224,6 +250,7 @@ def analyze(
         findings=findings,
         health=health_score(findings),
         optimization=optimization_report(weights, spectra, cost.total_params, module, probe),
+        efficiency=efficiency_tiers(cost, _layer_bytes(loaded.state), cfg.ridge_flops_per_byte),
         config=cfg,
     )
 

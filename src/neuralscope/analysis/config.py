@@ -32,6 +32,16 @@ class AnalysisConfig(BaseModel):
     grad_ratio: float = Field(1e-3, description="first/last gradient ratio (Pascanu et al. 2013)")
     saturation_fraction: float = Field(0.9, description="|tanh| > 0.99 on > 90% (Glorot 2010)")
     cka_redundant: float = Field(0.95, description="debiased CKA above this and the baseline")
+    workers: int = Field(
+        1, description="threads for independent layers' spectra (BLAS limited to 1 each)"
+    )
+    weights_only_estimate: bool = Field(
+        True, description="weights-only files: estimate FLOPs/latency from rebuilt layers"
+    )
+    assumed_spatial: int = Field(32, description="feature-map side for conv layer estimates")
+    ridge_flops_per_byte: float = Field(
+        10.0, description="roofline ridge point (Williams et al. 2009); see efficiency.py"
+    )
     latency_batches: tuple[int, ...] = (1, 8, 32)
     latency_repeats: int = 20
     synthetic_batch: int = 64

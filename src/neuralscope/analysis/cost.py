@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 
 import torch
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from torch.utils.flop_counter import FlopCounterMode
 
 from neuralscope.analysis._inputs import eval_mode
@@ -54,6 +54,9 @@ class CostReport(BaseModel):
     flops: int | None
     macs: int | None
     flops_note: str
+    estimated: bool = Field(
+        False, description="FLOPs/latency estimated from rebuilt layers (weights-only files)"
+    )
     activation_bytes: int | None
     batch_size: int | None
     latency: list[LatencyStat]

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 from neuralscope.analysis.architecture import ArchitectureReport
 from neuralscope.analysis.config import AnalysisConfig
 from neuralscope.analysis.cost import CostReport
+from neuralscope.analysis.efficiency import EfficiencyReport
 from neuralscope.analysis.health import HealthReport
 from neuralscope.analysis.optimize import OptimizationReport
 from neuralscope.analysis.readiness import InitCheck, ReadinessReport
@@ -35,6 +36,7 @@ class ModelReport(BaseModel):
     findings: list[Finding]
     health: HealthReport
     optimization: OptimizationReport
+    efficiency: EfficiencyReport | None = None
     config: AnalysisConfig
 
 

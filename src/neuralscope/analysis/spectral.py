@@ -14,9 +14,14 @@ eigenvalues above it are spikes (0 spikes: random-like).
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
+import numpy as np
+import scipy.linalg
 import torch
 from pydantic import BaseModel, ConfigDict
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from neuralscope.analysis.config import AnalysisConfig
 
@@ -55,40 +60,90 @@ class SpectralStats(BaseModel):
     evals: list[float]
 
 
+def _gram(m: np.ndarray) -> np.ndarray:
+    """W W^T when rows <= cols, else W^T W (the smaller side), in float32 via numpy's BLAS
+    (OpenBLAS beat torch's MKL by ~2x on the AMD CPUs we run on; PERFORMANCE.md)."""
+    out: np.ndarray = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+    return out
+
+
+def _eigvalsh(gram: np.ndarray) -> torch.Tensor:
+    """Eigenvalues (ascending, float64, clamped >= 0) of a float32 Gram matrix; LAPACK ?syevd
+    without eigenvectors (divide and conquer; the fastest driver measured for n ~ 768)."""
+    ev = scipy.linalg.eigvalsh(gram, driver="evd", check_finite=False, overwrite_a=True)
+    return torch.from_numpy(np.asarray(ev, dtype=np.float64)).clamp_min(0.0)
+
+
+def _as_matrix(w: torch.Tensor) -> np.ndarray:
+    m = w.detach().reshape(w.shape[0], -1).float().contiguous()
+    return m.numpy()
+
+
 def gram_eigenvalues(w: torch.Tensor) -> torch.Tensor:
     """Eigenvalues (ascending, float64, clamped >= 0) of W^T W on the smaller side = sigma^2."""
-    m = w.detach().reshape(w.shape[0], -1).float()
-    gram = m.T @ m if m.shape[0] >= m.shape[1] else m @ m.T
-    evals: torch.Tensor = torch.linalg.eigvalsh(gram).double().clamp_min(0.0)
-    return evals
+    return _eigvalsh(_gram(_as_matrix(w)))
+
+
+def row_duplicates(gram: np.ndarray, threshold: float, limit: int = 4096) -> list[list[int]]:
+    """Pairs (i, j), i < j, of non-zero rows with cosine > threshold, read exactly off the row
+    Gram matrix G = W W^T: cos_ij = G_ij / sqrt(G_ii G_jj) (at most ``limit`` pairs)."""
+    d = np.sqrt(np.clip(np.diag(gram), 0.0, None))
+    if int(np.count_nonzero(d)) < 2:
+        return []
+    # cos_ij > t  <=>  G_ij > t d_i d_j (d > 0); the diagonal always passes and is dropped
+    i, j = np.nonzero(gram > np.float32(threshold) * np.outer(d, d))
+    keep = (i < j) & (d[i] > 0) & (d[j] > 0)
+    return [[int(a), int(b)] for a, b in zip(i[keep][:limit], j[keep][:limit], strict=True)]
+
+
+def _ks_rows(
+    js: torch.Tensor, cols: torch.Tensor, logx: torch.Tensor, alpha: torch.Tensor, n: torch.Tensor
+) -> torch.Tensor:
+    """max over cols i >= j of |F_fit(x_i) - F_emp(x_i)| for each candidate j (KS distance
+    when cols covers [j, N); a lower bound on it for any subset of those columns)."""
+    rel = cols[None, :] - js[:, None]
+    a = alpha[js]
+    ratio = torch.exp((logx[cols][None, :] - logx[js, None]) * (1.0 - a[:, None]))
+    dist = (1.0 - ratio - rel.double() / n[js, None]).abs()
+    dist = torch.where(rel >= 0, dist, torch.zeros((), dtype=torch.float64))
+    ks = dist.max(dim=1).values
+    return torch.where(a > 1.0, ks, torch.ones_like(ks))
 
 
 def fit_power_law(evals: torch.Tensor) -> PowerLawFit | None:
-    """Continuous power-law MLE with KS-chosen xmin, vectorised over candidates in chunks."""
+    """Continuous power-law MLE with KS-chosen xmin over every candidate (WeightWatcher's
+    ``fit_power_law_standard``), exact but pruned: a strided subset of the tail gives a lower
+    bound on each candidate's KS distance; exact distances are computed in order of that bound
+    until the bound exceeds the best exact distance (ties keep the smallest xmin)."""
     x = torch.sort(evals[evals > _EVALS_THRESH].double()).values
     n_total = x.numel()
     if n_total < 3:
         return None
     logx = torch.log(x)
     suffix = torch.flip(torch.cumsum(torch.flip(logx, [0]), 0), [0])  # sum_{i>=j} ln x_i
-    best: tuple[float, float, float, int] | None = None
-    idx = torch.arange(n_total)
-    for start in range(0, n_total - 1, _CHUNK):
-        j = torch.arange(start, min(start + _CHUNK, n_total - 1))
-        n = (n_total - j).double()
-        alpha = 1.0 + n / (suffix[j] - n * logx[j])
-        rel = idx[None, :] - j[:, None]  # position within the tail
-        mask = rel >= 0
-        ratio = torch.exp((logx[None, :] - logx[j, None]) * (1.0 - alpha[:, None]))
-        emp = rel.double() / n[:, None]
-        dist = torch.where(mask, (1.0 - ratio - emp).abs(), torch.zeros((), dtype=torch.float64))
-        ks = dist.max(dim=1).values
-        ks = torch.where(alpha > 1.0, ks, torch.ones_like(ks))
-        k = int(torch.argmin(ks))
-        if best is None or float(ks[k]) < best[2]:
-            best = (float(alpha[k]), float(x[j[k]]), float(ks[k]), int(n[k]))
-    assert best is not None
-    return PowerLawFit(alpha=best[0], xmin=best[1], ks_distance=best[2], n_tail=best[3])
+    j_all = torch.arange(n_total - 1)
+    n = (n_total - torch.arange(n_total)).double()
+    alpha = torch.ones(n_total, dtype=torch.float64)
+    alpha[j_all] = 1.0 + n[j_all] / (suffix[j_all] - n[j_all] * logx[j_all])
+    stride = max(1, n_total // 64)
+    bound = _ks_rows(j_all, torch.arange(0, n_total, stride), logx, alpha, n)
+    order = torch.argsort(bound, stable=True)
+    best_ks, best_j = math.inf, -1
+    for start in range(0, order.numel(), _CHUNK // 4):
+        js = order[start : start + _CHUNK // 4]
+        if float(bound[js[0]]) > best_ks:
+            break
+        lo = int(js.min())
+        ks = _ks_rows(js, torch.arange(lo, n_total), logx, alpha, n).tolist()
+        for j, k in zip(js.tolist(), ks, strict=True):
+            if k < best_ks or (k == best_ks and j < best_j):
+                best_ks, best_j = k, j
+    return PowerLawFit(
+        alpha=float(alpha[best_j]),
+        xmin=float(x[best_j]),
+        ks_distance=best_ks,
+        n_tail=int(n[best_j]),
+    )
 
 
 def _hint(alpha: float | None, n_spikes: int) -> str:
@@ -107,22 +162,36 @@ def _hint(alpha: float | None, n_spikes: int) -> str:
 
 def spectral_stats(name: str, w: torch.Tensor, config: AnalysisConfig) -> SpectralStats:
     """Spectral summary of one matrix (pure)."""
-    m = w.detach().reshape(w.shape[0], -1)
+    return _spectral(name, w, config)[0]
+
+
+def _spectral(
+    name: str, w: torch.Tensor, config: AnalysisConfig
+) -> tuple[SpectralStats, list[list[int]] | None]:
+    """The summary, and the duplicate row pairs when the Gram matrix is the row Gram (rows <=
+    cols and rows <= duplicate_rows_max; None: rows not checked here)."""
+    m = _as_matrix(w)
     rows, cols = m.shape
     big, small = max(rows, cols), min(rows, cols)
-    evals = gram_eigenvalues(m)
+    gram = _gram(m)
+    dups = (
+        row_duplicates(gram, config.duplicate_cosine)
+        if rows <= cols and rows <= config.duplicate_rows_max
+        else None
+    )
+    evals = _eigvalsh(gram)
     lam_max = float(evals[-1])
     fro2 = float(evals.sum())
     sigma_tol = config.low_rank_rel_tol * math.sqrt(lam_max)
     numerical_rank = int((evals.sqrt() > sigma_tol).sum()) if lam_max > 0 else 0
     fit = fit_power_law(evals) if evals.numel() >= config.min_evals_alpha else None
     # MP edge for X = W^T W / big with element variance sigma^2 (Marchenko & Pastur 1967)
-    n_el = m.numel()
-    mean = float(m.sum(dtype=torch.float64)) / n_el
+    n_el = m.size
+    mean = float(torch.from_numpy(m).sum()) / n_el  # float32 cascade sum
     var = max(fro2 / n_el - mean * mean, 0.0) * n_el / (n_el - 1) if n_el > 1 else 0.0
     edge = var * (1.0 + math.sqrt(small / big)) ** 2
     spikes = int((evals / big > config.mp_margin * edge).sum()) if var > 0 else 0
-    return SpectralStats(
+    stats = SpectralStats(
         name=name,
         shape=list(w.shape),
         n_evals=evals.numel(),
@@ -139,6 +208,13 @@ def spectral_stats(name: str, w: torch.Tensor, config: AnalysisConfig) -> Spectr
         hint=_hint(fit.alpha if fit else None, spikes),
         evals=evals.flip(0)[:512].tolist(),
     )
+    return stats, dups
+
+
+def rows_from_gram(w: torch.Tensor, config: AnalysisConfig) -> bool:
+    """Whether ``analyze_spectra`` reads this matrix's duplicate rows off its Gram matrix."""
+    rows = w.shape[0]
+    return w.ndim >= 2 and 1 < rows <= config.duplicate_rows_max and rows <= w[0].numel()
 
 
 def matrix_params(state: dict[str, torch.Tensor], finite: set[str]) -> dict[str, torch.Tensor]:
@@ -155,5 +231,23 @@ def matrix_params(state: dict[str, torch.Tensor], finite: set[str]) -> dict[str,
     }
 
 
-def analyze_spectra(mats: dict[str, torch.Tensor], config: AnalysisConfig) -> list[SpectralStats]:
-    return [spectral_stats(k, v, config) for k, v in mats.items()]
+class SpectraResult(NamedTuple):
+    spectra: list[SpectralStats]
+    duplicate_rows: dict[str, list[list[int]]]
+
+
+def analyze_spectra(mats: dict[str, torch.Tensor], config: AnalysisConfig) -> SpectraResult:
+    """Spectra of independent matrices, on ``config.workers`` threads (LAPACK and BLAS release
+    the GIL; each call is limited to one BLAS thread while several run)."""
+    items = list(mats.items())
+
+    def one(item: tuple[str, torch.Tensor]) -> tuple[SpectralStats, list[list[int]] | None]:
+        return _spectral(item[0], item[1], config)
+
+    if config.workers > 1 and len(items) > 1:
+        with threadpool_limits(limits=1), ThreadPoolExecutor(config.workers) as pool:
+            out = list(pool.map(one, items))
+    else:
+        out = [one(item) for item in items]
+    dups = {k: d for (k, _), (_, d) in zip(items, out, strict=True) if d is not None}
+    return SpectraResult([s for s, _ in out], dups)

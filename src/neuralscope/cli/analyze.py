@@ -48,12 +48,23 @@ def _print_report(report: ModelReport, out: Console) -> None:
         out.print(f"[dim]note: {note}[/]")
     cost = report.cost
     flops = (
-        f"{cost.flops:,} FLOPs ({cost.macs:,} MACs)" if cost.flops is not None else cost.flops_note
+        f"{cost.flops:,} FLOPs ({cost.macs:,} MACs)"
+        + (" [yellow](estimate)[/]" if cost.estimated else "")
+        if cost.flops is not None
+        else cost.flops_note
     )
     out.print(
         f"{cost.total_params:,} parameters ({cost.trainable_params:,} trainable), "
         f"{cost.weight_bytes / 1e6:.2f} MB weights; {flops}"
     )
+    if cost.estimated:
+        out.print(f"[dim]{cost.flops_note}[/]")
+    if report.efficiency and report.efficiency.model_tier:
+        eff = report.efficiency
+        out.print(
+            f"Efficiency tier: [bold]{eff.model_tier}[/] ({eff.model_intensity:.3g} FLOPs per "
+            f"weight byte; ridge {eff.ridge_flops_per_byte:g}, {eff.source}). {eff.advice}"
+        )
     findings = Table(title="Findings")
     for col in ("severity", "code", "layer", "message"):
         findings.add_column(col)

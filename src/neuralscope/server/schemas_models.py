@@ -11,6 +11,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from neuralscope.analysis.cost import LatencyStat, LayerCost
+from neuralscope.analysis.efficiency import EfficiencyReport
 from neuralscope.analysis.health import HealthReport
 from neuralscope.analysis.readiness import InitCheck, ReadinessReport
 from neuralscope.analysis.report import ModelReport
@@ -98,9 +99,11 @@ class ModelEfficiency(BaseModel):
     flops: int | None
     macs: int | None
     flops_note: str
+    estimated: bool = Field(description="FLOPs/latency estimated from the weights alone")
     activation_bytes: int | None
     batch_size: int | None
     layers: list[LayerCost]
+    tiers: EfficiencyReport | None = Field(description="Roofline efficiency tiers")
 
 
 class LayerTiming(BaseModel):
@@ -144,7 +147,8 @@ def summary_of(model: ModelOut, report: ModelReport) -> ModelSummary:
 
 
 def efficiency_of(report: ModelReport) -> ModelEfficiency:
-    return ModelEfficiency(**{k: getattr(report.cost, k) for k in ModelEfficiency.model_fields})
+    fields = {k: getattr(report.cost, k) for k in ModelEfficiency.model_fields if k != "tiers"}
+    return ModelEfficiency(**fields, tiers=report.efficiency)
 
 
 def performance_of(report: ModelReport) -> ModelPerformance:

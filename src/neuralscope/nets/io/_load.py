@@ -11,6 +11,7 @@ and ONNX protobuf (by ``.onnx`` suffix, validated by ``onnx``).
 from __future__ import annotations
 
 import pickle
+import re
 import struct
 import warnings
 import zipfile
@@ -29,6 +30,17 @@ from neuralscope.nets.io._errors import (
 from neuralscope.nets.io._infer import LayerInfo, infer_layers, module_layers
 
 _CHECKPOINT_KEYS = ("state_dict", "model", "model_state_dict", "module", "net", "weights")
+
+
+def _pickle_detail(exc: Exception) -> str:
+    """The useful line of torch's weights_only refusal (it names the global), without the
+    ANSI-coloured advice to turn the protection off."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))
+    found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text)
+    if found:
+        return f"it references {found.group(1)}, which a weights-only load does not allow."
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[-1] if lines else text)[:200]
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def _load_pickle(path: Path) -> LoadedModel:
         raise UnsafePickleError(
             f"{path}: refused: this pickle needs arbitrary code to load (it is not a plain "
             "state_dict), so it was not executed. Save `model.state_dict()` or export with "
-            f"torch.export / TorchScript / safetensors instead. Detail: {str(exc)[:300]}"
+            f"torch.export / TorchScript / safetensors instead. Detail: {_pickle_detail(exc)}"
         ) from exc
     except (RuntimeError, EOFError, zipfile.BadZipFile, struct.error) as exc:
         raise CorruptModelError(f"{path}: truncated or corrupt torch file ({exc})") from exc

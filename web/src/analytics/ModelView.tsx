@@ -1,0 +1,80 @@
+/** One model's report: loads ``GET /api/models/{id}`` and ``/report`` (computed on first use). */
+
+import { call } from "../api/client";
+import { useApi } from "../api/context";
+import { useRequest } from "../api/useRequest";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ArchitecturePanel, CostPanel, OptimizationPanel } from "./CostPanel";
+import { download } from "./download";
+import { HealthPanel } from "./HealthPanel";
+import { LayerTable } from "./LayerTable";
+import { formatBytes } from "./model";
+import { WeightsPanel } from "./WeightsPanel";
+
+export function ModelView({ id }: { id: string }) {
+  const api = useApi();
+  const params = { params: { path: { model_id: id } } };
+  const model = useRequest(`model:${id}`, () => call(api.rest.GET("/api/models/{model_id}", params)));
+  const report = useRequest(`report:${id}`, () => call(api.rest.GET("/api/models/{model_id}/report", params)));
+  const r = report.data;
+  const name = model.data?.name ?? id.slice(0, 12);
+  return (
+    <div className="an-page">
+      <nav className="an-back">
+        <a href="#/analytics">← All models</a>
+      </nav>
+      <header className="page-header">
+        <h1>{name}</h1>
+        {r && (
+          <button
+            type="button"
+            className="button"
+            onClick={() => download(`${name}.report.json`, JSON.stringify(r, null, 1), "application/json")}
+          >
+            Export JSON
+          </button>
+        )}
+      </header>
+      {model.data && (
+        <p className="hint">
+          {model.data.format} · {formatBytes(model.data.size)}
+          {model.data.input_shape ? ` · input ${model.data.input_shape.join("×")}` : " · weights only"}
+        </p>
+      )}
+      <ErrorBanner message={model.error ?? report.error} />
+      {(model.error || report.error) && (
+        <p>
+          <button type="button" className="button" onClick={report.reload}>
+            Try again
+          </button>{" "}
+          or <a href="#/analytics">go back to all models</a>.
+        </p>
+      )}
+      {report.loading && (
+        <p className="loading" role="status">
+          Analyzing the model… (the first report of a large model can take a few seconds)
+        </p>
+      )}
+      {r && (
+        <>
+          {r.notes.length > 0 && (
+            <ul className="an-notes">
+              {r.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
+          )}
+          <p className="hint">Input: {r.input_description}</p>
+          <div className="panels an-panels">
+            <HealthPanel report={r} />
+            <ArchitecturePanel report={r} />
+            <OptimizationPanel report={r} />
+            <LayerTable report={r} />
+            <WeightsPanel report={r} />
+            <CostPanel report={r} />
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
