@@ -1,22 +1,29 @@
 /**
- * The decision boundary: the model's P(class 1) over the plane as a diverging orange/blue
- * image, training points (filled) and validation points (hollow) on top, ticks at -6..6.
+ * The decision boundary: the model's output over the plane (binary P(class 1) as a diverging
+ * orange/blue image; multi-class as class colours with confidence as strength; regression as
+ * a diverging heat) or, for a 1-D set, the model's curve f(x) over the data. Training points
+ * are filled, validation points hollow.
  */
 
-import { useEffect, useRef } from "react";
-import { decodeCompactArray } from "../api/compact";
+import { useEffect, useMemo, useRef } from "react";
 import type { BoundaryEvent, DatasetPoints } from "../api/types";
-import { boundaryToImageData, CLASS_COLORS, paletteLUT, ticks, toCanvas, type Range, type Rect } from "./boundaryImage";
+import { ticks, toCanvas, type Range, type Rect } from "./boundaryImage";
+import { decodeField, fieldKind, lineRange, paintCurve, paintField, paintPoints, type Field } from "./boundaryPaint";
 import { context2d } from "./canvas";
+import { classColor } from "./fieldImage";
 
 const SIZE = 600; // drawing-buffer pixels; CSS scales the canvas to its column
-const MARGIN = { left: 40, bottom: 34, top: 10, right: 10 };
+const MARGIN = { left: 52, bottom: 34, top: 10, right: 10 };
 const DEFAULT_RANGE: Range = [-6, 6];
-const LUT = paletteLUT();
 
 interface Props {
   boundary: BoundaryEvent | null;
   points: DatasetPoints | null;
+  /** Classes of a multi-class set (sets chance level and the legend); from the run's config. */
+  nClasses?: number;
+  classNames?: readonly string[];
+  /** A 1-D set (x against f(x)), known before the first frame arrives. */
+  line?: boolean;
 }
 
 function plotRect(): Rect {
@@ -24,95 +31,108 @@ function plotRect(): Rect {
   return { left: MARGIN.left, top: MARGIN.top, width: side, height: side };
 }
 
-function paintBoundary(ctx: CanvasRenderingContext2D, boundary: BoundaryEvent, rect: Rect): void {
-  const grid = decodeCompactArray(boundary.payload.values);
-  const [rows, cols] = grid.shape as [number, number];
-  const image = new ImageData(boundaryToImageData(grid.data, LUT), cols, rows);
-  const tile = document.createElement("canvas");
-  tile.width = cols;
-  tile.height = rows;
-  const tileCtx = context2d(tile);
-  if (!tileCtx) return;
-  tileCtx.putImageData(image, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tile, rect.left, rect.top, rect.width, rect.height);
+/** About six ticks over ``span`` (-6..6 by 2 on the plane): 1, 2 or 5 times a power of ten. */
+export function tickStep(span: number): number {
+  const raw = span / 6;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].find((m) => m * power >= raw) ?? 10;
+  return step * power;
 }
 
-function paintPoints(
-  ctx: CanvasRenderingContext2D,
-  xs: readonly (readonly number[])[],
-  ys: readonly number[],
-  range: Range,
-  rect: Rect,
-  hollow: boolean,
-): void {
-  const radius = 4;
-  ctx.lineWidth = hollow ? 1.6 : 1;
-  xs.forEach(([x = 0, y = 0], i) => {
-    const [px, py] = toCanvas(x, y, range, range, rect);
-    const color = CLASS_COLORS[ys[i] === 1 ? 1 : 0];
-    ctx.beginPath();
-    ctx.arc(px, py, radius, 0, Math.PI * 2);
-    if (hollow) {
-      ctx.strokeStyle = color;
-      ctx.stroke();
-    } else {
-      ctx.fillStyle = color;
-      ctx.fill();
-      ctx.strokeStyle = "#ffffff";
-      ctx.stroke();
-    }
-  });
-}
-
-function paintAxes(ctx: CanvasRenderingContext2D, range: Range, rect: Rect): void {
+function paintAxes(ctx: CanvasRenderingContext2D, xRange: Range, yRange: Range, rect: Rect): void {
   ctx.strokeStyle = "#9aa3ad";
   ctx.lineWidth = 1;
   ctx.strokeRect(rect.left, rect.top, rect.width, rect.height);
   ctx.fillStyle = "#4a5560";
   ctx.font = "20px system-ui, sans-serif";
-  for (const t of ticks(range[0] ?? -6, range[1] ?? 6)) {
-    const [px] = toCanvas(t, 0, range, range, rect);
-    const [, py] = toCanvas(0, t, range, range, rect);
+  const [x0 = -6, x1 = 6] = xRange;
+  const [y0 = -6, y1 = 6] = yRange;
+  const label = (t: number) => String(Number(t.toPrecision(3)));
+  for (const t of ticks(x0, x1, tickStep(x1 - x0))) {
+    const [px] = toCanvas(t, 0, xRange, yRange, rect);
     ctx.beginPath();
     ctx.moveTo(px, rect.top + rect.height);
     ctx.lineTo(px, rect.top + rect.height + 6);
-    ctx.moveTo(rect.left - 6, py);
-    ctx.lineTo(rect.left, py);
     ctx.stroke();
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    ctx.fillText(String(t), px, rect.top + rect.height + 8);
+    ctx.fillText(label(t), px, rect.top + rect.height + 8);
+  }
+  for (const t of ticks(y0, y1, tickStep(y1 - y0))) {
+    const [, py] = toCanvas(0, t, xRange, yRange, rect);
+    ctx.beginPath();
+    ctx.moveTo(rect.left - 6, py);
+    ctx.lineTo(rect.left, py);
+    ctx.stroke();
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    ctx.fillText(String(t), rect.left - 9, py);
+    ctx.fillText(label(t), rect.left - 9, py);
   }
 }
 
-export function BoundaryCanvas({ boundary, points }: Props) {
+function Legend({ field, kind, nClasses, classNames }: { field: Field | null; kind: Field["kind"]; nClasses: number; classNames?: readonly string[] }) {
+  const note = <span className="legend-note">filled: training · hollow: validation</span>;
+  if (kind === "line") return <figcaption className="legend">blue line: the model's f(x) · dots: data {note}</figcaption>;
+  if (kind === "regression") {
+    const m = field ? Number(field.scale.toPrecision(3)) : null;
+    return (
+      <figcaption className="legend">
+        <span className="swatch swatch-0" aria-hidden="true" /> below 0{m !== null && ` (to −${m})`}
+        <span className="swatch swatch-1" aria-hidden="true" /> above 0{m !== null && ` (to +${m})`} {note}
+      </figcaption>
+    );
+  }
+  const count = kind === "binary" ? 2 : nClasses;
+  return (
+    <figcaption className="legend">
+      {Array.from({ length: count }, (_, k) => (
+        <span key={k} className="legend-class">
+          <span className="swatch" style={{ background: classColor(k) }} aria-hidden="true" /> {classNames?.[k] ?? `class ${k}`}
+        </span>
+      ))}
+      {kind === "multiclass" && <span className="legend-note">paler: less confident</span>}
+      {note}
+    </figcaption>
+  );
+}
+
+export function BoundaryCanvas({ boundary, points, nClasses, classNames, line }: Props) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const labels = points ? [...points.train_y, ...points.val_y] : [];
+  const classes = nClasses ?? classNames?.length ?? (labels.length ? Math.max(...labels) + 1 : 3);
+  const kind: Field["kind"] = boundary
+    ? fieldKind(boundary)
+    : line
+      ? "line"
+      : points?.task === "regression"
+        ? "regression"
+        : points?.task === "multiclass"
+          ? "multiclass"
+          : "binary";
+
+  const field = useMemo(() => (boundary ? decodeField(boundary, classes) : null), [boundary, classes]);
 
   useEffect(() => {
     const ctx = context2d(canvasRef.current);
     if (!ctx) return; // no canvas here (tests): nothing to paint
     const rect = plotRect();
-    const range = points?.bounds ?? boundary?.payload.x_range ?? DEFAULT_RANGE;
+    const xRange = points?.bounds ?? boundary?.payload.x_range ?? DEFAULT_RANGE;
+    const yRange = kind === "line" ? lineRange(points, field?.curve ?? null) : xRange;
     ctx.clearRect(0, 0, SIZE, SIZE);
-    if (boundary) {
-      paintBoundary(ctx, boundary, rect);
-    } else {
-      ctx.fillStyle = "#f4f4f2";
-      ctx.fillRect(rect.left, rect.top, rect.width, rect.height);
-    }
+    ctx.fillStyle = "#f4f4f2";
+    ctx.fillRect(rect.left, rect.top, rect.width, rect.height);
+    if (field) paintField(ctx, field, rect);
     if (points) {
-      paintPoints(ctx, points.train_x, points.train_y, range, rect, false);
-      paintPoints(ctx, points.val_x, points.val_y, range, rect, true);
+      const style = { task: points.task, scale: field?.scale ?? 1, line: kind === "line" };
+      paintPoints(ctx, points.train_x, points.train_y, { x: xRange, y: yRange }, rect, false, style);
+      paintPoints(ctx, points.val_x, points.val_y, { x: xRange, y: yRange }, rect, true, style);
     }
-    paintAxes(ctx, range, rect);
-  }, [boundary, points]);
+    if (field?.curve) paintCurve(ctx, field.curve, xRange, yRange, rect);
+    paintAxes(ctx, xRange, yRange, rect);
+  }, [field, boundary, points, kind]);
 
   const label = boundary
-    ? `Decision boundary at step ${boundary.step}: orange is class 0, blue is class 1`
+    ? `Model output at step ${boundary.step}: ${kind === "line" ? "the fitted curve over the data" : kind === "regression" ? "predicted value, orange below 0 and blue above" : "the class it predicts at each point of the plane"}`
     : "Decision boundary: appears once the run has a model";
   return (
     <figure className="boundary">
@@ -123,14 +143,11 @@ export function BoundaryCanvas({ boundary, points }: Props) {
         className="boundary-canvas"
         data-testid="boundary-canvas"
         data-step={boundary?.step ?? ""}
+        data-kind={kind}
         role="img"
         aria-label={label}
       />
-      <figcaption className="legend">
-        <span className="swatch swatch-0" aria-hidden="true" /> class 0
-        <span className="swatch swatch-1" aria-hidden="true" /> class 1
-        <span className="legend-note">filled: training · hollow: validation</span>
-      </figcaption>
+      <Legend field={field} kind={kind} nClasses={classes} classNames={classNames} />
     </figure>
   );
 }

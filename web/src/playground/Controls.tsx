@@ -1,8 +1,9 @@
 /** The Playground's controls: data, network, hyperparameters. */
 
-import type { DatasetInfo, DatasetName, OptimizerName } from "../api/types";
-import { MAX_NOISE, OPTIMIZERS, type PlaygroundForm } from "./form";
-import { LayersEditor } from "./LayersEditor";
+import type { DatasetInfo, OptimizerName } from "../api/types";
+import { DataControls } from "./DataControls";
+import { OPTIMIZERS, type PlaygroundForm } from "./form";
+import { ArchitectureBuilder } from "./ArchitectureBuilder";
 
 interface Props {
   form: PlaygroundForm;
@@ -12,59 +13,13 @@ interface Props {
   live: boolean;
 }
 
-/**
- * The sets this page can show end to end today: binary classification on the plane (the
- * boundary canvas draws P(class 1)). The server also trains multi-class, regression and image
- * sets; they join the list with their views (issue #3's web work).
- */
-function drawable(d: DatasetInfo): boolean {
-  return d.kind === "plane" && d.task === "binary";
-}
-
 export function Controls({ form, onChange, datasets, live }: Props) {
-  const current = datasets?.find((d) => d.name === form.dataset);
   return (
     <>
       {live && <p className="hint">Data and network are fixed while the run is live; optimizer, learning rate and batch size apply at once.</p>}
-      <fieldset className="control-group" disabled={live}>
-        <legend>Data</legend>
-        <label className="field">
-          <span>Dataset</span>
-          <select
-            data-testid="dataset-select"
-            value={form.dataset}
-            disabled={datasets === null}
-            onChange={(e) => onChange({ dataset: e.target.value as DatasetName })}
-          >
-            {datasets === null ? (
-              <option value={form.dataset}>Loading datasets…</option>
-            ) : (
-              datasets.filter(drawable).map((d) => (
-                <option key={d.name} value={d.name}>
-                  {d.title}
-                </option>
-              ))
-            )}
-          </select>
-          {current && <small className="hint">{current.description}</small>}
-        </label>
-        <label className="field">
-          <span>
-            Noise <output>{Math.round(form.noise * 100)}%</output>
-          </span>
-          <input
-            type="range"
-            min={0}
-            max={MAX_NOISE}
-            step={0.05}
-            value={form.noise}
-            data-testid="noise-input"
-            onChange={(e) => onChange({ noise: Number(e.target.value) })}
-          />
-        </label>
-      </fieldset>
+      <DataControls form={form} onChange={onChange} datasets={datasets} disabled={live} />
 
-      <LayersEditor layers={form.layers} onChange={(layers) => onChange({ layers })} disabled={live} />
+      <ArchitectureBuilder form={form} onChange={(layers) => onChange({ layers })} disabled={live} />
 
       <fieldset className="control-group">
         <legend>Training</legend>

@@ -1,12 +1,15 @@
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LiveSnapshot, PlaygroundSnapshot, RunOut } from "../api/types";
-import { fakeServer } from "../test/fakeServer";
+import { fakeServer, type Recorded } from "../test/fakeServer";
 import { FakeWebSocket } from "../test/fakeWebSocket";
 import { fixtures, recordedChange } from "../test/fixtures";
 import { renderWithApi } from "../test/render";
 import { PlaygroundPage } from "./PlaygroundPage";
+import { pg } from "./test/pgFixtures";
 
+/** A POST that changes something (not the builder's shape checks). */
+const isCommand = (r: Recorded) => r.method === "POST" && r.path !== "/api/nets/shapes";
 const byTestId = (id: string) => screen.getByTestId(id);
 const valueOf = (id: string) => (byTestId(id) as HTMLInputElement | HTMLSelectElement).value;
 
@@ -23,6 +26,8 @@ function serveRun(snapshot: LiveSnapshot, control?: (body: unknown) => { status?
     [`GET /api/runs/${id}/snapshot`]: () => ({ body: snapshot }),
     [`GET /api/runs/${id}/data`]: () => ({ body: fixtures.data() }),
     [`POST /api/runs/${id}/control`]: (r) => (control ? control(r.body) : { body: snapshot.run }),
+    "POST /api/nets/shapes": () => ({ body: pg.shapes() }),
+    [`GET /api/runs/${id}/evaluation`]: () => ({ body: pg.evaluation() }),
   });
 }
 
@@ -44,7 +49,7 @@ describe("PlaygroundPage controls", () => {
     await waitFor(() => expect((byTestId("dataset-select") as HTMLSelectElement).disabled).toBe(false));
     fireEvent.change(byTestId("dataset-select"), { target: { value: "xor" } });
     fireEvent.change(byTestId("noise-input"), { target: { value: "0.2" } });
-    fireEvent.click(screen.getByRole("button", { name: "Add layer" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add Dense layer" }));
     fireEvent.change(screen.getByLabelText("Layer 3 units"), { target: { value: "4" } });
     fireEvent.change(screen.getByLabelText("Layer 3 activation"), { target: { value: "relu" } });
     fireEvent.click(screen.getByRole("button", { name: "Remove layer 1" }));
@@ -55,7 +60,7 @@ describe("PlaygroundPage controls", () => {
     fireEvent.click(byTestId("train-button"));
 
     await waitFor(() => expect(window.location.hash).toBe("#/playground/new-run"));
-    const post = requests.find((r) => r.method === "POST");
+    const post = requests.find((r) => isCommand(r));
     expect(post?.body).toEqual({
       config: {
         spec: {
@@ -71,7 +76,7 @@ describe("PlaygroundPage controls", () => {
       },
       start: true,
     });
-  });
+  }, 20_000);
 
   it("show what to fix instead of sending an invalid run", async () => {
     const { api, requests } = fakeServer({ "GET /api/datasets": () => ({ body: fixtures.datasets() }) });
@@ -79,7 +84,7 @@ describe("PlaygroundPage controls", () => {
     fireEvent.change(byTestId("lr-input"), { target: { value: "-1" } });
     fireEvent.click(byTestId("train-button"));
     expect((await screen.findByRole("alert")).textContent).toContain("Learning rate: must be between 0 and 10");
-    expect(requests.filter((r) => r.method === "POST")).toHaveLength(0);
+    expect(requests.filter((r) => isCommand(r))).toHaveLength(0);
   });
 
   it("show the server's message when it refuses the run", async () => {
@@ -157,7 +162,7 @@ describe("PlaygroundPage sharing a run", () => {
     fireEvent.click(screen.getByRole("button", { name: "Copy" }));
     await screen.findByRole("button", { name: "Copied" });
     expect(writeText).toHaveBeenCalledWith(link.value);
-    expect(requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual([`/api/runs/${id}/share`]);
+    expect(requests.filter((r) => isCommand(r)).map((r) => r.path)).toEqual([`/api/runs/${id}/share`]);
   });
 
   it("offers no Share button before a run is loaded", async () => {
@@ -205,7 +210,7 @@ describe("PlaygroundPage following a live run", () => {
     fireEvent.click(await screen.findByTestId("pause-button"));
     fireEvent.click(await screen.findByTestId("resume-button"));
     await screen.findByTestId("pause-button");
-    expect(requests.filter((r) => r.method === "POST").map((r) => r.body)).toEqual([{ action: "pause" }, { action: "resume" }]);
+    expect(requests.filter((r) => isCommand(r)).map((r) => r.body)).toEqual([{ action: "pause" }, { action: "resume" }]);
     expect(screen.getByTestId("stop-button")).toBeTruthy();
   });
 
@@ -218,13 +223,13 @@ describe("PlaygroundPage following a live run", () => {
 
     fireEvent.change(byTestId("lr-input"), { target: { value: "0.2" } });
     fireEvent.change(byTestId("lr-input"), { target: { value: "0.25" } });
-    await waitFor(() => expect(requests.some((r) => r.method === "POST")).toBe(true));
-    expect(requests.filter((r) => r.method === "POST").map((r) => r.body)).toEqual([
+    await waitFor(() => expect(requests.some((r) => isCommand(r))).toBe(true));
+    expect(requests.filter((r) => isCommand(r)).map((r) => r.body)).toEqual([
       { action: "set", hyperparameters: { learning_rate: 0.25 } },
     ]);
     // Data and network cannot change under a live run.
     expect(byTestId("dataset-select").matches(":disabled")).toBe(true);
-    expect(screen.getByRole("button", { name: "Add layer" }).matches(":disabled")).toBe(true);
+    expect(screen.getByRole("button", { name: "Add Dense layer" }).matches(":disabled")).toBe(true);
     expect(byTestId("optimizer-select").matches(":disabled")).toBe(false);
   });
 
@@ -234,9 +239,9 @@ describe("PlaygroundPage following a live run", () => {
     const { api } = serveRun(snapshot, () => ({ status: 409, body: conflict }));
     renderWithApi(<PlaygroundPage runId={snapshot.run.id} />, api);
     fireEvent.click(await screen.findByTestId("stop-button"));
-    const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain(conflict.error.message);
+    // (Other panels may show their own alerts: find the command's.)
+    const alert = (await screen.findByText(conflict.error.message)).closest("[role=alert]") as HTMLElement;
     fireEvent.click(within(alert).getByRole("button", { name: "Dismiss" }));
-    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByText(conflict.error.message)).toBeNull();
   });
 });

@@ -9,25 +9,24 @@ import { sessionConfig } from "../api/types";
 import { useRequest } from "../api/useRequest";
 import { BoundaryCanvas } from "../components/BoundaryCanvas";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { GradientNorms } from "../components/GradientNorms";
-import { LayerStats } from "../components/LayerStats";
 import { LossChart } from "../components/LossChart";
 import { MarkersList } from "../components/MarkersList";
 import { Panel } from "../components/Panel";
 import { RunSummary } from "../components/RunSummary";
 import { navigate } from "../router";
+import { CompareSetup } from "./compare/CompareSetup";
 import { Controls } from "./Controls";
 import { buildRunCreate, DEFAULT_FORM, formFromConfig, hyperparameterUpdate, type PlaygroundForm } from "./form";
 import { RunButtons } from "./RunButtons";
+import { RunViews } from "./RunViews";
+import { decodeSetup } from "./setupLink";
+import { SetupLink } from "./SetupLink";
 import { ShareRun } from "./ShareRun";
 import { useDebouncedSet, usePlaygroundCommands } from "./usePlaygroundRun";
 
-export function PlaygroundPage({ runId }: { runId: string | null }) {
+export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?: string }) {
   const api = useApi();
   const datasets = useRequest("datasets", () => call(api.rest.GET("/api/datasets")));
-  const points = useRequest(runId === null ? null : `points:${runId}`, () =>
-    call(api.rest.GET("/api/runs/{run_id}/data", { params: { path: { run_id: runId ?? "" } } })),
-  );
   const { state, dispatch, connection, error: liveError } = useLiveRun(runId);
   const commands = usePlaygroundCommands(runId, dispatch);
   const [logScale, setLogScale] = useState(false);
@@ -41,6 +40,21 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
     const config = sessionConfig(run);
     if (config) setForm(formFromConfig(config, currentHyperparameters(state)));
   }
+  // A setup link fills the form once, after the datasets it may name are known.
+  const [setupRead, setSetupRead] = useState<string | null>(null);
+  const [setupError, setSetupError] = useState<string | null>(null);
+  if (setup && runId === null && datasets.data && setupRead !== setup) {
+    setSetupRead(setup);
+    const decoded = decodeSetup(setup, datasets.data.map((d) => d.name));
+    if (decoded.ok) setForm(decoded.value);
+    setSetupError(decoded.ok ? null : decoded.error);
+  }
+  const config = run ? sessionConfig(run) : null;
+  const datasetKind = datasets.data?.find((d) => d.name === config?.data.dataset)?.kind;
+  const hasPoints = datasetKind === "plane" || datasetKind === "line";
+  const points = useRequest(runId !== null && hasPoints ? `points:${runId}` : null, () =>
+    call(api.rest.GET("/api/runs/{run_id}/data", { params: { path: { run_id: runId ?? "" } } })),
+  );
 
   const live = run !== null && isLive(state);
   const current = currentHyperparameters(state);
@@ -63,7 +77,7 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
   };
 
   // A run that cannot be loaded has no points either: say it once.
-  const loadErrors = [liveError ?? points.error, datasets.error].filter((m): m is string => m !== null);
+  const loadErrors = [liveError ?? points.error, datasets.error, setupError].filter((m): m is string => m !== null);
   return (
     <div className="playground">
       <section className="controls" aria-label="Controls">
@@ -77,12 +91,14 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
           onReset={() => void reset()}
         />
         {run && <ShareRun key={run.id} runId={run.id} />}
+        <SetupLink form={form} />
         <Controls
           form={form}
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
           datasets={datasets.data}
           live={live}
         />
+        {!live && <CompareSetup form={form} />}
       </section>
 
       <section className="views" aria-label="Run">
@@ -117,15 +133,14 @@ export function PlaygroundPage({ runId }: { runId: string | null }) {
             <h3 className="subheading">Events</h3>
             <MarkersList markers={state.markers} />
           </Panel>
-          <Panel title="Decision boundary">
-            <BoundaryCanvas boundary={state.boundary} points={points.data} />
-          </Panel>
-          <Panel title="Gradient norms">
-            <GradientNorms event={state.gradients} />
-          </Panel>
-          <Panel title="Layer statistics">
-            <LayerStats event={state.layerStats} />
-          </Panel>
+          {runId === null && (
+            <Panel title="Decision boundary">
+              <BoundaryCanvas boundary={null} points={null} />
+            </Panel>
+          )}
+          {run && config && (
+            <RunViews runId={run.id} state={state} config={config} datasets={datasets.data} points={points.data} live={live} />
+          )}
         </div>
       </section>
     </div>

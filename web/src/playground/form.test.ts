@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixtures } from "../test/fixtures";
 import { buildRunCreate, DEFAULT_FORM, formFromConfig, hyperparameterUpdate } from "./form";
+import { newLayer } from "./layers";
 
 describe("buildRunCreate", () => {
   it("turns the default form into the server's default Playground run, started", () => {
@@ -31,7 +32,7 @@ describe("buildRunCreate", () => {
       error: "Learning rate: must be greater than 0",
     });
     expect(buildRunCreate({ ...DEFAULT_FORM, batchSize: "2.5" })).toMatchObject({ ok: false, error: "Batch size: enter a whole number" });
-    expect(buildRunCreate({ ...DEFAULT_FORM, layers: [{ units: "", activation: "relu" }] })).toMatchObject({
+    expect(buildRunCreate({ ...DEFAULT_FORM, layers: [newLayer("dense", { units: "", activation: "relu" })] })).toMatchObject({
       ok: false,
       error: "Layer 1 units: enter a number",
     });

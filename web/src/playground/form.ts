@@ -4,36 +4,45 @@
  */
 
 import type {
-  Activation,
   DatasetName,
+  FeatureName,
   Hyperparameters,
   HyperparameterUpdate,
   OptimizerName,
   RunCreate,
   SessionConfig,
+  TableRef,
 } from "../api/types";
+import { checkNumber, fromSpecLayer, newLayer, toSpecLayers, type Checked, type LayerDraft } from "./layers";
 
-export const ACTIVATIONS: readonly Activation[] = ["relu", "tanh", "sigmoid", "linear", "gelu"];
+export type { Checked };
 export const OPTIMIZERS: readonly OptimizerName[] = ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"];
+export const FEATURES: readonly FeatureName[] = ["x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"];
+export const FEATURE_TITLES: Record<FeatureName, string> = {
+  x1_squared: "x₁²",
+  x2_squared: "x₂²",
+  x1_x2: "x₁·x₂",
+  sin_x1: "sin x₁",
+  sin_x2: "sin x₂",
+};
 
-// The server's limits (nets/spec.py, training/config.py, data/synthetic.py).
-export const MAX_LAYERS = 32;
-export const MAX_UNITS = 1024;
+// The server's limits (training/config.py, data/registry.py).
 export const MAX_NOISE = 0.5;
 const MAX_LR = 10;
 const MAX_BATCH = 100_000;
 const MAX_STEPS = 10_000_000;
 const MAX_SEED = 2 ** 31 - 1;
 
-export interface LayerForm {
-  units: string;
-  activation: Activation;
-}
-
 export interface PlaygroundForm {
   dataset: DatasetName;
   noise: number;
-  layers: LayerForm[];
+  /** For blobs and spirals_multi. */
+  nClasses: number;
+  /** Derived inputs (2-D sets only). */
+  features: FeatureName[];
+  /** For dataset "csv": the upload (POST /api/datasets/csv). */
+  table: TableRef | null;
+  layers: LayerDraft[];
   optimizer: OptimizerName;
   learningRate: string;
   batchSize: string;
@@ -46,10 +55,10 @@ export interface PlaygroundForm {
 export const DEFAULT_FORM: PlaygroundForm = {
   dataset: "spirals",
   noise: 0,
-  layers: [
-    { units: "8", activation: "tanh" },
-    { units: "8", activation: "tanh" },
-  ],
+  nClasses: 3,
+  features: [],
+  table: null,
+  layers: [newLayer("dense"), newLayer("dense")],
   optimizer: "sgd",
   learningRate: "0.03",
   batchSize: "10",
@@ -58,19 +67,13 @@ export const DEFAULT_FORM: PlaygroundForm = {
 };
 
 const N_SAMPLES = 500;
+/** For uploads: use every row (the server's cap on n_samples). */
+const MAX_TABLE_ROWS = 100_000;
 const VALIDATION_FRACTION = 0.5;
 const MOMENTUM = 0.9;
 const WEIGHT_DECAY = 0;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
-
-function number(text: string, label: string, min: number, max: number, integer: boolean): Checked<number> {
-  const value = Number(text.trim());
-  if (text.trim() === "" || !Number.isFinite(value)) return { ok: false, error: `${label}: enter a number` };
-  if (integer && !Number.isInteger(value)) return { ok: false, error: `${label}: enter a whole number` };
-  if (value < min || value > max) return { ok: false, error: `${label}: must be between ${min} and ${max}` };
-  return { ok: true, value };
-}
+const number = checkNumber;
 
 export function checkLearningRate(text: string): Checked<number> {
   const checked = number(text, "Learning rate", 0, MAX_LR, false);
@@ -84,13 +87,9 @@ export function checkBatchSize(text: string): Checked<number> {
 
 /** The body of ``POST /api/runs`` for this form, or the first thing to fix. */
 export function buildRunCreate(form: PlaygroundForm, start = true): Checked<RunCreate> {
-  if (form.layers.length > MAX_LAYERS) return { ok: false, error: `At most ${MAX_LAYERS} hidden layers` };
-  const layers: NonNullable<SessionConfig["spec"]>["layers"] = [];
-  for (const [i, layer] of form.layers.entries()) {
-    const units = number(layer.units, `Layer ${i + 1} units`, 1, MAX_UNITS, true);
-    if (!units.ok) return units;
-    layers.push({ type: "dense", units: units.value, activation: layer.activation });
-  }
+  const layers = toSpecLayers(form.layers);
+  if (!layers.ok) return { ok: false, error: layers.error };
+  if (form.dataset === "csv" && form.table === null) return { ok: false, error: "Upload a CSV file first" };
   const lr = checkLearningRate(form.learningRate);
   if (!lr.ok) return lr;
   const batch = checkBatchSize(form.batchSize);
@@ -107,14 +106,8 @@ export function buildRunCreate(form: PlaygroundForm, start = true): Checked<RunC
     ok: true,
     value: {
       config: {
-        spec: { layers },
-        data: {
-          dataset: form.dataset,
-          n_samples: N_SAMPLES,
-          noise: form.noise,
-          validation_fraction: VALIDATION_FRACTION,
-          n_classes: 3,
-        },
+        spec: { layers: layers.value },
+        data: dataConfig(form),
         hyperparameters: {
           optimizer: form.optimizer,
           learning_rate: lr.value,
@@ -132,15 +125,29 @@ export function buildRunCreate(form: PlaygroundForm, start = true): Checked<RunC
   };
 }
 
+/** The ``data`` of a run (and of ``POST /api/nets/shapes``) for this form. */
+export function dataConfig(form: PlaygroundForm): NonNullable<RunCreate["config"]>["data"] {
+  return {
+    dataset: form.dataset,
+    n_samples: form.dataset === "csv" ? MAX_TABLE_ROWS : N_SAMPLES,
+    noise: form.noise,
+    validation_fraction: VALIDATION_FRACTION,
+    n_classes: form.nClasses,
+    ...(form.features.length ? { features: form.features } : {}),
+    ...(form.dataset === "csv" && form.table ? { table: form.table } : {}),
+  };
+}
+
 /** The form showing a run's config, with its current (possibly changed) hyperparameters. */
 export function formFromConfig(config: SessionConfig, current: Hyperparameters | null): PlaygroundForm {
   const hp = { ...config.hyperparameters, ...current };
   return {
     dataset: config.data?.dataset ?? DEFAULT_FORM.dataset,
     noise: config.data?.noise ?? DEFAULT_FORM.noise,
-    layers: (config.spec?.layers ?? []).flatMap((l) =>
-      l.type === "dense" ? [{ units: String(l.units), activation: l.activation }] : [],
-    ),
+    nClasses: config.data?.n_classes ?? DEFAULT_FORM.nClasses,
+    features: [...(config.data?.features ?? [])],
+    table: config.data?.table ?? null,
+    layers: (config.spec?.layers ?? []).map(fromSpecLayer),
     optimizer: hp.optimizer ?? DEFAULT_FORM.optimizer,
     learningRate: hp.learning_rate !== undefined ? String(hp.learning_rate) : DEFAULT_FORM.learningRate,
     batchSize: hp.batch_size !== undefined ? String(hp.batch_size) : DEFAULT_FORM.batchSize,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -12,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from torch import nn
 
 from neuralscope.data import TableError, dataset_info, make_dataset
-from neuralscope.events import CompactArray, Event, EventKind
+from neuralscope.events import CompactArray, Event, EventKind, RunStatus
 from neuralscope.server.deps import Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import (
@@ -30,7 +31,13 @@ from neuralscope.server.schemas import (
     RunOut,
     RunPage,
 )
-from neuralscope.server.views import FLUSH_TIMEOUT_S, live_snapshot, run_out, series_out
+from neuralscope.server.views import (
+    FLUSH_TIMEOUT_S,
+    dataset_points,
+    live_snapshot,
+    run_out,
+    series_out,
+)
 from neuralscope.training import Session, SessionConfig, SessionProbes
 from neuralscope.training.backprop import BackpropTrace, TraceUnsupported
 from neuralscope.training.export import export_spec, pytorch_snippet, to_onnx, to_safetensors
@@ -193,32 +200,9 @@ async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
         raise ApiError(409, "conflict", "an image dataset has no points: use /samples")
     if kind == "table":
         raise ApiError(409, "conflict", "a table of more than two features has no plane")
-    data = await run_in_threadpool(
-        make_dataset,
-        config.data,
-        config.seed,
-        home=_data_home(services),
-        tables=services.runs.table_bytes,
-    )
-
-    def points(x: torch.Tensor) -> list[tuple[float, float]]:
-        if x.shape[1] == 1:
-            return [(round(a, 4), 0.0) for (a,) in x.tolist()]
-        return [(round(a, 4), round(b, 4)) for a, b in x.tolist()]
-
-    def labels(y: torch.Tensor) -> list[float]:
-        return [round(float(v), 6) for v in y.flatten().tolist()]
-
-    return DatasetPoints(
-        run_id=run_id,
-        dataset=config.data.dataset,
-        task=data.task,
-        bounds=data.bounds,
-        train_x=points(data.x_train),
-        train_y=labels(data.y_train),
-        val_x=points(data.x_val),
-        val_y=labels(data.y_val),
-    )
+    points = await run_in_threadpool(dataset_points, services, run_id, config)
+    assert points is not None
+    return points
 
 
 @router.get(
@@ -331,18 +315,43 @@ async def export_run_model(run_id: str, fmt: ExportFormat, services: ServicesDep
         copies.append(copy.deepcopy(session.model).cpu())
         return []
 
+    if fmt == "onnx":
+        return _media(fmt, await _export_onnx(run_id, services, task, copies))
     record = await run_in_threadpool(services.runs.call, run_id, task)
     config = SessionConfig.model_validate(record.config)
     model = copies[0]
-    spec = export_spec(config.spec, config.data)
     if fmt == "safetensors":
         body = to_safetensors(model)
     elif fmt == "spec":
-        body = spec.model_dump_json(indent=2).encode()
-    elif fmt == "pytorch":
-        body = pytorch_snippet(model).encode()
+        body = export_spec(config.spec, config.data).model_dump_json(indent=2).encode()
     else:
-        body = await run_in_threadpool(to_onnx, model, spec.input_shape)
+        body = pytorch_snippet(model).encode()
+    return _media(fmt, body)
+
+
+async def _export_onnx(
+    run_id: str,
+    services: Services,
+    task: Callable[[Session, SessionProbes], list[Event]],
+    copies: list[nn.Sequential],
+) -> bytes:
+    """ONNX of a live run's model. torch's exporter changes process-wide fx state that a
+    concurrent optimizer step trips over (KeyError 'custom' in fx_traceback.annotate), and it
+    takes seconds, so a running run is paused around it and resumed after."""
+    record = await run_in_threadpool(services.runs.call, run_id, task)
+    config = SessionConfig.model_validate(record.config)
+    spec = export_spec(config.spec, config.data)
+    paused = record.status is RunStatus.RUNNING
+    if paused:
+        await run_in_threadpool(services.runs.control, run_id, "pause", None)
+    try:
+        return await run_in_threadpool(to_onnx, copies[0], spec.input_shape)
+    finally:
+        if paused:
+            await run_in_threadpool(services.runs.control, run_id, "resume", None)
+
+
+def _media(fmt: ExportFormat, body: bytes) -> Response:
     media, filename = _MEDIA[fmt]
     disposition = f'attachment; filename="{filename}"'
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})

@@ -1,0 +1,60 @@
+/** Download the run's current model: safetensors, spec JSON, a PyTorch snippet, or ONNX. */
+
+import { useState } from "react";
+import { call, errorMessage } from "../api/client";
+import { useApi } from "../api/context";
+import { ErrorBanner } from "../components/ErrorBanner";
+
+export const EXPORTS = [
+  { fmt: "safetensors", title: "Weights (.safetensors)", file: "model.safetensors" },
+  { fmt: "spec", title: "Spec (.json)", file: "spec.json" },
+  { fmt: "pytorch", title: "PyTorch (.py)", file: "model.py" },
+  { fmt: "onnx", title: "ONNX", file: "model.onnx" },
+] as const;
+
+type Format = (typeof EXPORTS)[number]["fmt"];
+
+function save(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function ExportButtons({ runId, runName, live }: { runId: string; runName: string; live: boolean }) {
+  const api = useApi();
+  const [busy, setBusy] = useState<Format | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const prefix = runName.replace(/[^\w.-]+/g, "_").slice(0, 60) || "model";
+
+  const download = async (fmt: Format, file: string) => {
+    setBusy(fmt);
+    setError(null);
+    try {
+      const blob = await call(
+        api.rest.GET("/api/runs/{run_id}/export/{fmt}", { params: { path: { run_id: runId, fmt } }, parseAs: "blob" }),
+      );
+      save(blob as Blob, `${prefix}-${file}`);
+    } catch (e) {
+      setError(`Export ${fmt}: ${errorMessage(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="pg-export" role="group" aria-label="Export the model">
+      {EXPORTS.map(({ fmt, title, file }) => (
+        <button key={fmt} type="button" className="button" data-testid={`pg-export-${fmt}`} disabled={!live || busy !== null} onClick={() => void download(fmt, file)}>
+          {busy === fmt ? "Exporting…" : title}
+        </button>
+      ))}
+      {!live && <p className="hint">The model can be exported while its run is live (created, running or paused).</p>}
+      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The views of a loaded run: the data and the model's output on it (boundary, curve or
+ * image grid), step-by-step backprop, metrics, training dynamics, and export.
+ */
+
+import { call } from "../api/client";
+import { useApi } from "../api/context";
+import type { LiveState } from "../api/liveState";
+import type { DatasetInfo, DatasetPoints, SessionConfig } from "../api/types";
+import { useRequest } from "../api/useRequest";
+import { BoundaryCanvas } from "../components/BoundaryCanvas";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { GradientNorms } from "../components/GradientNorms";
+import { ImageGrid } from "../components/ImageGrid";
+import { LayerStats } from "../components/LayerStats";
+import { Panel } from "../components/Panel";
+import { BackpropStepper } from "./backprop/BackpropStepper";
+import { ExportButtons } from "./ExportButtons";
+import { MetricsPanel } from "./MetricsPanel";
+import { NetworkView } from "./network/NetworkView";
+import { useThrottled } from "./useThrottled";
+
+/** While training, ask the server about the model at most this often. */
+const REFRESH_MS = 1000;
+
+interface Props {
+  runId: string;
+  state: LiveState;
+  config: SessionConfig;
+  datasets: DatasetInfo[] | null;
+  points: DatasetPoints | null;
+  live: boolean;
+}
+
+function SampleImages({ runId }: { runId: string }) {
+  const api = useApi();
+  const samples = useRequest(`samples:${runId}`, () =>
+    call(api.rest.GET("/api/runs/{run_id}/samples", { params: { path: { run_id: runId }, query: { limit: 32 } } })),
+  );
+  if (samples.error) return <ErrorBanner message={samples.error} />;
+  if (!samples.data) return <p className="loading">Loading images…</p>;
+  return <ImageGrid samples={samples.data} />;
+}
+
+/** A version of the model worth asking about again: every step while paused, every ``every`` while running. */
+export function modelVersion(state: LiveState, every = 250): string {
+  const step = state.status === "running" ? Math.floor(state.step / every) * every : state.step;
+  return `${state.status ?? ""}:${step}`;
+}
+
+export function RunViews({ runId, state, config, datasets, points, live }: Props) {
+  const info = datasets?.find((d) => d.name === config.data.dataset);
+  const kind = info?.kind ?? "table";
+  const nClasses = info?.task === "multiclass" ? config.data.n_classes : info?.n_classes;
+  const metricsVersion = useThrottled(modelVersion(state), REFRESH_MS);
+  const weightsVersion = useThrottled(modelVersion(state, 100), REFRESH_MS);
+  return (
+    <>
+      <Panel title={kind === "image" ? "Data" : "Decision boundary"}>
+        {kind === "image" && <SampleImages runId={runId} />}
+        {(kind === "plane" || kind === "line") && (
+          <BoundaryCanvas boundary={state.boundary} points={points} nClasses={nClasses} line={kind === "line"} />
+        )}
+        {kind === "table" && (
+          <p className="empty">This table has more inputs than a plane can show: follow the loss and the metrics instead.</p>
+        )}
+      </Panel>
+      <Panel title="Metrics">
+        {live ? (
+          <MetricsPanel runId={runId} version={metricsVersion} />
+        ) : (
+          <p className="empty">Metrics of the model are computed while its run is live; this run has ended (its last numbers are in the summary above).</p>
+        )}
+      </Panel>
+      <Panel title="Network" className="panel-wide">
+        {live ? (
+          <NetworkView
+            runId={runId}
+            config={config}
+            bounds={kind === "plane" ? (points?.bounds ?? null) : null}
+            version={weightsVersion}
+            step={state.step}
+          />
+        ) : (
+          <p className="empty">The network's weights are read from a live run; this run has ended.</p>
+        )}
+      </Panel>
+      <Panel title="Step-by-step backprop" className="panel-wide">
+        <BackpropStepper runId={runId} status={state.status} live={live} />
+      </Panel>
+      <Panel title="Gradient norms">
+        <GradientNorms event={state.gradients} />
+      </Panel>
+      <Panel title="Layer statistics">
+        <LayerStats event={state.layerStats} />
+      </Panel>
+      <Panel title="Export the model">
+        <ExportButtons runId={runId} runName={state.run?.name ?? "model"} live={live} />
+      </Panel>
+    </>
+  );
+}
