@@ -1,9 +1,13 @@
 /** The shell: header, navigation between Playground and Runs, and the current page. */
 
 import { useMemo } from "react";
+import { ComparePage } from "./playground/compare/ComparePage";
+import { AnalyticsPage } from "./analytics/AnalyticsPage";
 import { PlaygroundPage } from "./playground/PlaygroundPage";
 import { parseRoute, useHash } from "./router";
 import { RunsPage } from "./runs/RunsPage";
+import { SearchPage } from "./search/SearchPage";
+import { StudyPage } from "./search/StudyPage";
 import { SharedRunPage } from "./shared/SharedRunPage";
 import { WatchPage } from "./watch/WatchPage";
 
@@ -41,14 +45,27 @@ export function App() {
                 Watched
               </a>
             </li>
+            <li>
+              <a href="#/search" aria-current={current === "search" ? "page" : undefined}>
+                Search
+              </a>
+            </li>
+            <li>
+              <a href="#/analytics" aria-current={current === "analytics" ? "page" : undefined}>
+                Analytics
+              </a>
+            </li>
           </ul>
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.page === "playground" && <PlaygroundPage runId={route.runId} />}
+        {route.page === "playground" && <PlaygroundPage runId={route.runId} setup={route.setup} />}
+        {route.page === "compare" && <ComparePage runIds={route.runIds} />}
         {route.page === "runs" && <RunsPage />}
         {route.page === "watch" && <WatchPage runId={route.runId} />}
         {route.page === "shared" && <SharedRunPage token={route.token} />}
+        {route.page === "analytics" && <AnalyticsPage modelId={route.modelId} />}
+        {route.page === "search" && (route.study ? <StudyPage key={route.study} name={route.study} /> : <SearchPage />)}
         {route.page === "not-found" && (
           <div className="empty-state">
             <h1>Nothing at {route.path}</h1>

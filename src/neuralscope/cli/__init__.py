@@ -15,12 +15,16 @@ from neuralscope.cli.datasets import datasets_app
 from neuralscope.cli.decompose import decompose_command
 from neuralscope.cli.report import report_command
 from neuralscope.cli.runs import runs_app
+from neuralscope.cli.search import search
 from neuralscope.cli.serve import serve
 from neuralscope.cli.train import train
+from neuralscope.cli.worker import worker
 
 app = typer.Typer(help="See inside neural networks while they train.", no_args_is_help=True)
 app.command()(serve)
 app.command()(train)
+app.command()(search)
+app.command()(worker)
 app.command("analyze")(analyze_command)
 app.command("compare")(compare_command)
 app.command("decompose")(decompose_command)

@@ -15,7 +15,8 @@ values validated by the models in this module:
 * trial ``ATTR_ARTIFACTS``: the directory on the worker's machine holding the trial's files
   (``ARTIFACT_FILES``);
 * trial ``ATTR_WORKER``: ``"host:pid"`` of the worker that ran it;
-* trial ``ATTR_PRUNED_BY``: why a trial was pruned (``"intermediate"`` or a health finding code).
+* trial ``ATTR_PRUNED_BY``: why a trial was pruned (``"intermediate"``, ``"cancelled"`` for a
+  trial stopped at an epoch end by a cancel, or a health finding code).
 
 Objective values (``trial.values``): ``accuracy`` -> ``[val_accuracy]`` (maximise); ``health`` ->
 ``[balanced score]`` (maximise, see :mod:`neuralscope.search.health`); ``pareto`` ->

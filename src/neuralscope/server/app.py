@@ -19,7 +19,7 @@ from neuralscope.runner import RunManager
 from neuralscope.server import ws
 from neuralscope.server.deps import Services
 from neuralscope.server.errors import install_error_handlers
-from neuralscope.server.routers import ingest, meta, models, runs, shares, tables
+from neuralscope.server.routers import ingest, meta, models, modules, runs, shares, studies, tables
 from neuralscope.server.schemas import EventMessage
 from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
 from neuralscope.server.static import mount_web_app
@@ -97,7 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(models.router)
     app.include_router(tables.router)
     app.include_router(shares.router)
+    app.include_router(modules.router)
     app.include_router(ws.router)
+    app.include_router(studies.router)
     mount_web_app(app)
     _install_openapi(app)
     app.add_middleware(

@@ -575,6 +575,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/modules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Run Modules
+         * @description The run's module snapshots in step order (its module map and timeline).
+         */
+        get: operations["list_run_modules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/modules/decompose": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decompose Run Modules
+         * @description Decompose a live run's current model with the given method, k or threshold (not
+         *     recorded); module ids are matched to the run's own snapshots.
+         */
+        post: operations["decompose_run_modules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}/samples": {
         parameters: {
             query?: never;
@@ -635,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/defaults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Defaults
+         * @description The datasets a study can search and each model family's default space (for the form).
+         */
+        get: operations["search_defaults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shared/{token}": {
         parameters: {
             query?: never;
@@ -669,6 +730,261 @@ export interface paths {
          * @description A new run with the shared run's config, created but not started: it is the caller's.
          */
         post: operations["fork_shared_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Studies
+         * @description Every study, newest first, with its best value and trial counts.
+         */
+        get: operations["list_studies"];
+        put?: never;
+        /**
+         * Create
+         * @description Create a study and start ``workers`` worker processes on this machine.
+         */
+        post: operations["create_study"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Study */
+        get: operations["get_study"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/best": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Best Trial
+         * @description The best completed trial (pareto studies: the most accurate one).
+         */
+        get: operations["get_best_trial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Study
+         * @description Stop the study: workers finish (or stop) their current trial and start no other.
+         */
+        post: operations["cancel_study"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare Best Trials
+         * @description The most accurate and the healthiest completed trial, side by side.
+         */
+        get: operations["compare_best_trials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/importance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Importance
+         * @description How much each hyperparameter explains one objective (PED-ANOVA over completed trials).
+         */
+        get: operations["get_importance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Study Live
+         * @description The study now: what ``/ws/studies/{name}`` sends first.
+         */
+        get: operations["get_study_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/pareto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Pareto Front
+         * @description The non-dominated completed trials and every completed trial's values.
+         */
+        get: operations["get_pareto_front"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Trials
+         * @description A page of trials (``order=best``: by the first objective, unfinished last).
+         */
+        get: operations["list_trials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/trials/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Trial */
+        get: operations["get_trial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/trials/{number}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Trial Files
+         * @description The trial's downloadable files: model (safetensors, ONNX, TorchScript), spec, config.
+         */
+        get: operations["list_trial_files"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/trials/{number}/files/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download Trial File */
+        get: operations["download_trial_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/studies/{name}/trials/{number}/layout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Trial Layout
+         * @description The trial's network as 3-D blocks (formulas: ``neuralscope.search.layout``).
+         */
+        get: operations["get_trial_layout"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -749,6 +1065,12 @@ export interface components {
              * @default 1
              */
             activation_batch: number;
+            /**
+             * Assumed Spatial
+             * @description feature-map side for conv layer estimates
+             * @default 32
+             */
+            assumed_spatial: number;
             /**
              * Cka Redundant
              * @description debiased CKA above this and the baseline
@@ -863,6 +1185,12 @@ export interface components {
              */
             norm_modified_z: number;
             /**
+             * Ridge Flops Per Byte
+             * @description roofline ridge point (Williams et al. 2009); see efficiency.py
+             * @default 10
+             */
+            ridge_flops_per_byte: number;
+            /**
              * Robust Z
              * @description robust z = 0.6745 (w - median) / MAD (heuristic)
              * @default 6
@@ -879,6 +1207,51 @@ export interface components {
              * @default 64
              */
             synthetic_batch: number;
+            /**
+             * Weights Only Estimate
+             * @description weights-only files: estimate FLOPs/latency from rebuilt layers
+             * @default true
+             */
+            weights_only_estimate: boolean;
+            /**
+             * Workers
+             * @description threads for independent layers' spectra (BLAS limited to 1 each)
+             * @default 1
+             */
+            workers: number;
+        };
+        /**
+         * ArchitectureLayer
+         * @description One block of a trial's network, input to output (ATTR_ARCHITECTURE is a list).
+         */
+        ArchitectureLayer: {
+            /** Activation */
+            activation?: string | null;
+            /** Bidirectional */
+            bidirectional?: boolean | null;
+            /** Filters */
+            filters?: number | null;
+            /**
+             * Health
+             * @description share of live units
+             */
+            health?: number | null;
+            /** Kernel Size */
+            kernel_size?: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "input" | "dense" | "conv2d" | "maxpool2d" | "flatten" | "dropout" | "batchnorm" | "embedding" | "lstm" | "output";
+            /** Output Shape */
+            output_shape: number[];
+            /**
+             * Params
+             * @default 0
+             */
+            params: number;
+            /** Units */
+            units?: number | null;
         };
         /** ArchitectureReport */
         ArchitectureReport: {
@@ -967,6 +1340,19 @@ export interface components {
              * @constant
              */
             type: "batchnorm";
+        };
+        /**
+         * BestComparison
+         * @description The accuracy-only best and the health-aware best completed trial of a study.
+         */
+        BestComparison: {
+            accuracy_best: components["schemas"]["TrialSummary"] | null;
+            health_best: components["schemas"]["TrialSummary"] | null;
+            /**
+             * Same
+             * @description one trial is best by both measures
+             */
+            same: boolean;
         };
         /** BoundaryEvent */
         BoundaryEvent: {
@@ -1159,6 +1545,24 @@ export interface components {
             split: string;
         };
         /**
+         * CategoricalParam
+         * @description One of a fixed list of choices.
+         */
+        CategoricalParam: {
+            /** Choices */
+            choices: (string | number | boolean)[];
+            /**
+             * Help
+             * @default
+             */
+            help: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "categorical";
+        };
+        /**
          * CompactArray
          * @description A tensor on the wire: row-major bytes of ``dtype``, base64-encoded.
          */
@@ -1326,6 +1730,12 @@ export interface components {
             activation_bytes: number | null;
             /** Batch Size */
             batch_size: number | null;
+            /**
+             * Estimated
+             * @description FLOPs/latency estimated from rebuilt layers (weights-only files)
+             * @default false
+             */
+            estimated: boolean;
             /** Flops */
             flops: number | null;
             /** Flops Note */
@@ -1394,6 +1804,20 @@ export interface components {
              * @enum {string}
              */
             task: "binary" | "multiclass" | "regression";
+        };
+        /**
+         * CurvePoint
+         * @description One epoch of a trial (ATTR_CURVE is a list of these).
+         */
+        CurvePoint: {
+            /** Epoch */
+            epoch: number;
+            /** Health */
+            health?: number | null;
+            /** Train Loss */
+            train_loss: number;
+            /** Val Accuracy */
+            val_accuracy: number;
         };
         /**
          * DataConfig
@@ -1477,6 +1901,33 @@ export interface components {
              */
             validation_fraction: number;
         };
+        /** DatasetChoice */
+        DatasetChoice: {
+            /**
+             * Available
+             * @description loadable now (downloaded sets need a download first)
+             */
+            available: boolean;
+            /**
+             * Family
+             * @description the model family searched for it: cnn, lstm or mlp
+             */
+            family: string;
+            /**
+             * Hint
+             * @description how to get it when it is not available
+             */
+            hint?: string | null;
+            /**
+             * Kind
+             * @description image, text or tabular
+             */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Title */
+            title: string;
+        };
         /** DatasetInfo */
         DatasetInfo: {
             /**
@@ -1552,6 +2003,31 @@ export interface components {
             /** Val Y */
             val_y: number[];
         };
+        /** DecomposeRequest */
+        DecomposeRequest: {
+            /**
+             * Evaluate
+             * @description Also compute ablation metrics (slower)
+             * @default false
+             */
+            evaluate: boolean;
+            /**
+             * K
+             * @description Modules per layer; required for kmeans/hierarchical
+             */
+            k?: number | null;
+            /**
+             * Method
+             * @default components
+             * @enum {string}
+             */
+            method: "components" | "spectral" | "kmeans" | "hierarchical";
+            /**
+             * Threshold
+             * @description |corr| edge threshold of 'components' (default 4/sqrt n)
+             */
+            threshold?: number | null;
+        };
         /**
          * DenseLayer
          * @description A fully connected layer followed by its activation.
@@ -1592,6 +2068,40 @@ export interface components {
             /** Units */
             units: number;
         };
+        /** DownloadOut */
+        DownloadOut: {
+            /**
+             * Available
+             * @description False: the file is not on this server's machine
+             */
+            available: boolean;
+            /**
+             * Filename
+             * @description name the download is saved under
+             */
+            filename: string;
+            /**
+             * Kind
+             * @description safetensors, spec, onnx, torchscript or config
+             */
+            kind: string;
+            /** Size */
+            size?: number | null;
+            /** Url */
+            url: string;
+        };
+        /** DownloadsOut */
+        DownloadsOut: {
+            /** Items */
+            items: components["schemas"]["DownloadOut"][];
+            /** Number */
+            number: number;
+            /**
+             * Reason
+             * @description why nothing can be downloaded
+             */
+            reason?: string | null;
+        };
         /**
          * DropoutLayer
          * @description Zeroes each input with probability ``p`` while training (steerable mid-run).
@@ -1625,6 +2135,34 @@ export interface components {
              * @constant
              */
             type: "dropout";
+        };
+        /**
+         * EfficiencyReport
+         * @description Per-layer and whole-model roofline tiers with the thresholds used.
+         */
+        EfficiencyReport: {
+            /** Advice */
+            advice: string;
+            /** Estimated */
+            estimated: boolean;
+            /** Flop Share */
+            flop_share: {
+                [key: string]: number;
+            };
+            /** Layers */
+            layers: components["schemas"]["LayerEfficiency"][];
+            /** Model Intensity */
+            model_intensity: number | null;
+            /** Model Tier */
+            model_tier: string | null;
+            /** Ridge Flops Per Byte */
+            ridge_flops_per_byte: number;
+            /** Source */
+            source: string;
+            /** Thresholds */
+            thresholds: {
+                [key: string]: string;
+            };
         };
         /** ErrorDetail */
         ErrorDetail: {
@@ -1670,20 +2208,20 @@ export interface components {
         /** EventBatch */
         EventBatch: {
             /** Events */
-            events: (components["schemas"]["StatusEvent-Input"] | components["schemas"]["MetricsEvent-Input"] | components["schemas"]["HyperparametersEvent-Input"] | components["schemas"]["FindingEvent-Input"] | components["schemas"]["LayerStatsEvent-Input"] | components["schemas"]["GradientsEvent-Input"] | components["schemas"]["BoundaryEvent-Input"] | components["schemas"]["HistogramsEvent-Input"] | components["schemas"]["CalibrationEvent-Input"] | components["schemas"]["SamplesEvent-Input"])[];
+            events: (components["schemas"]["StatusEvent-Input"] | components["schemas"]["MetricsEvent-Input"] | components["schemas"]["HyperparametersEvent-Input"] | components["schemas"]["FindingEvent-Input"] | components["schemas"]["LayerStatsEvent-Input"] | components["schemas"]["GradientsEvent-Input"] | components["schemas"]["BoundaryEvent-Input"] | components["schemas"]["HistogramsEvent-Input"] | components["schemas"]["CalibrationEvent-Input"] | components["schemas"]["SamplesEvent-Input"] | components["schemas"]["ModulesEvent-Input"])[];
         };
         /**
          * EventKind
          * @enum {string}
          */
-        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary" | "histograms" | "calibration" | "samples";
+        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary" | "histograms" | "calibration" | "samples" | "modules";
         /**
          * EventMessage
          * @description Every later WebSocket message: a batch of events.
          */
         EventMessage: {
             /** Events */
-            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["HistogramsEvent"] | components["schemas"]["CalibrationEvent"] | components["schemas"]["SamplesEvent"])[];
+            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["HistogramsEvent"] | components["schemas"]["CalibrationEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["ModulesEvent"])[];
             /**
              * Type
              * @default events
@@ -1694,7 +2232,7 @@ export interface components {
         /** EventsOut */
         EventsOut: {
             /** Events */
-            events: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            events: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
             /** Run Id */
             run_id: string;
         };
@@ -1861,6 +2399,31 @@ export interface components {
              */
             type: "flatten";
         };
+        /**
+         * FloatParam
+         * @description A real hyperparameter in ``[low, high]``, optionally sampled on a log scale.
+         */
+        FloatParam: {
+            /**
+             * Help
+             * @default
+             */
+            help: string;
+            /** High */
+            high: number;
+            /**
+             * Log
+             * @default false
+             */
+            log: boolean;
+            /** Low */
+            low: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "float";
+        };
         /** GainStat */
         GainStat: {
             /** Cumulative */
@@ -1975,6 +2538,24 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /**
+         * HealthComponents
+         * @description The six health metrics, each in [0, 1] (formulas in search.health).
+         */
+        HealthComponents: {
+            /** Consistency */
+            consistency: number;
+            /** Convergence */
+            convergence: number;
+            /** Gradient Health */
+            gradient_health: number;
+            /** Param Efficiency */
+            param_efficiency: number;
+            /** Stability */
+            stability: number;
+            /** Utilization */
+            utilization: number;
+        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -2000,6 +2581,47 @@ export interface components {
             formula: string;
             /** Score */
             score: number;
+        };
+        /**
+         * HealthWeights
+         * @description Weights of the balanced objective (normalised by their sum; see search.health).
+         */
+        HealthWeights: {
+            /**
+             * Accuracy
+             * @default 2
+             */
+            accuracy: number;
+            /**
+             * Consistency
+             * @default 1
+             */
+            consistency: number;
+            /**
+             * Convergence
+             * @default 1
+             */
+            convergence: number;
+            /**
+             * Gradient Health
+             * @default 1
+             */
+            gradient_health: number;
+            /**
+             * Param Efficiency
+             * @default 1
+             */
+            param_efficiency: number;
+            /**
+             * Stability
+             * @default 1
+             */
+            stability: number;
+            /**
+             * Utilization
+             * @default 1
+             */
+            utilization: number;
         };
         /**
          * Histogram
@@ -2320,6 +2942,21 @@ export interface components {
             /** Run Id */
             run_id: string;
         };
+        /** Importance */
+        Importance: {
+            /**
+             * Objective
+             * @description which objective the importances explain
+             */
+            objective: string;
+            /** Params */
+            params: components["schemas"]["ParamImportance"][];
+            /**
+             * Reason
+             * @description why there are none yet
+             */
+            reason?: string | null;
+        };
         /** IngestOut */
         IngestOut: {
             /** Accepted */
@@ -2344,6 +2981,36 @@ export interface components {
             /** Std */
             std: number;
         };
+        /**
+         * IntParam
+         * @description An integer hyperparameter in ``[low, high]``.
+         */
+        IntParam: {
+            /**
+             * Help
+             * @default
+             */
+            help: string;
+            /** High */
+            high: number;
+            /**
+             * Log
+             * @default false
+             */
+            log: boolean;
+            /** Low */
+            low: number;
+            /**
+             * Step
+             * @default 1
+             */
+            step: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "int";
+        };
         /** LatencyStat */
         LatencyStat: {
             /** Batch Size */
@@ -2367,6 +3034,21 @@ export interface components {
             params: number;
             /** Time Ms */
             time_ms: number | null;
+        };
+        /** LayerEfficiency */
+        LayerEfficiency: {
+            /** Achieved Gflops */
+            achieved_gflops: number | null;
+            /** Flops */
+            flops: number;
+            /** Intensity */
+            intensity: number;
+            /** Name */
+            name: string;
+            /** Tier */
+            tier: string;
+            /** Weight Bytes */
+            weight_bytes: number;
         };
         /**
          * LayerInfo
@@ -2551,6 +3233,36 @@ export interface components {
             weight: number[][];
         };
         /**
+         * LayoutBlock
+         * @description One layer as a box: centre ``position`` and ``size`` are (x, y, z).
+         */
+        LayoutBlock: {
+            /**
+             * Color
+             * @description #rrggbb
+             */
+            color: string;
+            /** Index */
+            index: number;
+            /** Kind */
+            kind: string;
+            /**
+             * Label
+             * @description short human description, e.g. 'conv2d 32 filters 3x3 relu'
+             */
+            label: string;
+            layer: components["schemas"]["ArchitectureLayer"];
+            /** Position */
+            position: number[];
+            /** Size */
+            size: number[];
+            /**
+             * Value
+             * @description the coloured quantity in [0, 1], None if unmeasured
+             */
+            value: number | null;
+        };
+        /**
          * LiveSnapshot
          * @description What a viewer needs to draw a run from scratch; the WebSocket sends it first.
          */
@@ -2559,12 +3271,12 @@ export interface components {
              * Latest
              * @description Newest boundary, layer-stat and gradient frames
              */
-            latest: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            latest: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
             /**
              * Markers
              * @description Status, hyperparameter and finding events
              */
-            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
             run: components["schemas"]["RunOut"];
             /** Series */
             series: {
@@ -2703,6 +3415,11 @@ export interface components {
             activation_bytes: number | null;
             /** Batch Size */
             batch_size: number | null;
+            /**
+             * Estimated
+             * @description FLOPs/latency estimated from the weights alone
+             */
+            estimated: boolean;
             /** Flops */
             flops: number | null;
             /** Flops Note */
@@ -2713,6 +3430,8 @@ export interface components {
             macs: number | null;
             /** Tied */
             tied: string[][];
+            /** @description Roofline efficiency tiers */
+            tiers: components["schemas"]["EfficiencyReport"] | null;
             /** Total Params */
             total_params: number;
             /** Trainable Params */
@@ -2740,6 +3459,27 @@ export interface components {
             layers: components["schemas"]["LayerInfo"][];
             /** Spectral */
             spectral: components["schemas"]["SpectralStats"][];
+        };
+        /**
+         * ModelLayout
+         * @description The whole network along +x (see the module documentation for every formula).
+         */
+        ModelLayout: {
+            /** Blocks */
+            blocks: components["schemas"]["LayoutBlock"][];
+            /**
+             * Color By
+             * @enum {string}
+             */
+            color_by: "health" | "accuracy" | "kind";
+            /** Length */
+            length: number;
+            /**
+             * Version
+             * @default 1
+             * @constant
+             */
+            version: 1;
         };
         /**
          * ModelOut
@@ -2815,6 +3555,7 @@ export interface components {
             architecture: components["schemas"]["ArchitectureReport"];
             config: components["schemas"]["AnalysisConfig"];
             cost: components["schemas"]["CostReport"];
+            efficiency?: components["schemas"]["EfficiencyReport"] | null;
             /** Findings */
             findings: components["schemas"]["Finding-Output"][];
             /** Format */
@@ -2878,6 +3619,375 @@ export interface components {
             /** Weights */
             weights: components["schemas"]["WeightStats"][];
         };
+        /** ModuleChange */
+        ModuleChange: {
+            /** Jaccard */
+            jaccard: number;
+            /** Layer */
+            layer: string;
+            /**
+             * Modules
+             * @description split: [source, parts...]; merged: [result, ...]
+             */
+            modules: string[];
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "born" | "dissolved" | "split" | "merged";
+        };
+        /** ModuleLayerState */
+        ModuleLayerState: {
+            /** Caveat */
+            caveat: string | null;
+            /** Dead Units */
+            dead_units: number[];
+            /**
+             * Full Accuracy
+             * @description Intact model, per task (evaluations only)
+             */
+            full_accuracy: number[];
+            /** K Chosen By */
+            k_chosen_by: string;
+            /** Layer */
+            layer: string;
+            /** Method */
+            method: string;
+            /** Modularity */
+            modularity: number;
+            /** P Value */
+            p_value: number;
+            /** Significant */
+            significant: boolean;
+            /** Units */
+            units: number;
+            /** Verdict */
+            verdict: string;
+        };
+        /** ModuleLink */
+        ModuleLink: {
+            /**
+             * Gradient
+             * @description Share of gradient flow E|dL/dz W a|
+             */
+            gradient: number | null;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+            /**
+             * Weight
+             * @description Share of |W| between the two unit sets
+             */
+            weight: number;
+        };
+        /**
+         * ModulePreview
+         * @description A what-if: the intervention applied to a copy of the model at this snapshot.
+         */
+        ModulePreview: {
+            /** Accuracy After */
+            accuracy_after: number[];
+            /** Accuracy Before */
+            accuracy_before: number[];
+            /** Intervention */
+            intervention: string;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Before */
+            loss_before: number;
+            /** Module */
+            module: string;
+        };
+        /**
+         * ModuleScores
+         * @description A module's ablation metrics at its last evaluation (SCIENCE.md section 4.3).
+         */
+        ModuleScores: {
+            /**
+             * Ablate Only
+             * @description Accuracy per task, this module ablated
+             */
+            ablate_only: number[];
+            /** Chance */
+            chance: number[];
+            /**
+             * Importance
+             * @description Share of the layer's mean-ablation loss increase
+             */
+            importance: number;
+            /**
+             * Keep Only
+             * @description Accuracy per task, every other unit ablated
+             */
+            keep_only: number[];
+            /** Label */
+            label: string;
+            /** Loss Increase */
+            loss_increase: number;
+            /**
+             * Percentile
+             * @description % of random same-size unit sets it beats
+             */
+            percentile: number;
+            /**
+             * Probe
+             * @description Held-out linear probe accuracy per task
+             */
+            probe: number[];
+            /** Selectivity */
+            selectivity: number;
+            /**
+             * Step
+             * @description Step of the evaluation these come from
+             */
+            step: number;
+        };
+        /**
+         * ModuleState
+         * @description One module at one snapshot, with what the module map draws of it.
+         */
+        ModuleState: {
+            /**
+             * Class Drive
+             * @description Mean standardised activation per class (first task); empty for regression
+             */
+            class_drive: number[];
+            /**
+             * Id
+             * @description Persistent id, kept across snapshots by Jaccard matching
+             */
+            id: string;
+            /** @description Mean input of the samples that drive it hardest, input-shaped */
+            input_pattern: components["schemas"]["CompactArray"] | null;
+            /** Layer */
+            layer: string;
+            /** @description From the last ablation evaluation */
+            scores: components["schemas"]["ModuleScores"] | null;
+            /**
+             * Smoothed
+             * @description EMA of its metrics across snapshots
+             */
+            smoothed: {
+                [key: string]: number;
+            };
+            /**
+             * Taylor
+             * @description |E[sum a*g]| now (a proxy between evaluations)
+             */
+            taylor: number | null;
+            /**
+             * Taylor Share
+             * @description taylor / sum over the layer's modules
+             */
+            taylor_share: number | null;
+            /** @description (units, classes) per-unit class drive */
+            unit_drive: components["schemas"]["CompactArray"] | null;
+            /**
+             * Unit Mean
+             * @description Mean activation per unit on the probe
+             */
+            unit_mean: number[];
+            /** Unit Std */
+            unit_std: number[];
+            /** Units */
+            units: number[];
+            /**
+             * Weight In
+             * @description L2 norm of each unit's incoming weights
+             */
+            weight_in: number[];
+        };
+        /** ModulesEvent */
+        ModulesEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "modules";
+            payload: components["schemas"]["ModulesPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** ModulesEvent */
+        "ModulesEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "modules";
+            payload: components["schemas"]["ModulesPayload-Input"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** ModulesEvent */
+        "ModulesEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "modules";
+            payload: components["schemas"]["ModulesPayload-Output"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** ModulesOut */
+        ModulesOut: {
+            /** Run Id */
+            run_id: string;
+            /**
+             * Snapshots
+             * @description Recorded module snapshots, step order
+             */
+            snapshots: components["schemas"]["ModulesEvent-Output"][];
+        };
+        /**
+         * ModulesPayload
+         * @description A decomposition of hidden layers into functional modules (issue #7).
+         */
+        ModulesPayload: {
+            /**
+             * Changes
+             * @description Lifecycle changes since the last one
+             */
+            changes: components["schemas"]["ModuleChange"][];
+            /**
+             * Evaluated
+             * @description Ablation metrics were computed at this snapshot
+             */
+            evaluated: boolean;
+            /**
+             * Findings
+             * @description Current alerts on the modules
+             */
+            findings: components["schemas"]["Finding"][];
+            /** Layers */
+            layers: components["schemas"]["ModuleLayerState"][];
+            /** Links */
+            links: components["schemas"]["ModuleLink"][];
+            /** Modules */
+            modules: components["schemas"]["ModuleState"][];
+            /**
+             * Previews
+             * @description What-ifs for the alerted modules
+             */
+            previews: components["schemas"]["ModulePreview"][];
+            /**
+             * Probe
+             * @description Which samples were decomposed
+             */
+            probe: string;
+            /**
+             * Seconds
+             * @description What this decomposition cost
+             */
+            seconds: number;
+        };
+        /**
+         * ModulesPayload
+         * @description A decomposition of hidden layers into functional modules (issue #7).
+         */
+        "ModulesPayload-Input": {
+            /**
+             * Changes
+             * @description Lifecycle changes since the last one
+             */
+            changes: components["schemas"]["ModuleChange"][];
+            /**
+             * Evaluated
+             * @description Ablation metrics were computed at this snapshot
+             */
+            evaluated: boolean;
+            /**
+             * Findings
+             * @description Current alerts on the modules
+             */
+            findings: components["schemas"]["Finding-Input"][];
+            /** Layers */
+            layers: components["schemas"]["ModuleLayerState"][];
+            /** Links */
+            links: components["schemas"]["ModuleLink"][];
+            /** Modules */
+            modules: components["schemas"]["ModuleState"][];
+            /**
+             * Previews
+             * @description What-ifs for the alerted modules
+             */
+            previews: components["schemas"]["ModulePreview"][];
+            /**
+             * Probe
+             * @description Which samples were decomposed
+             */
+            probe: string;
+            /**
+             * Seconds
+             * @description What this decomposition cost
+             */
+            seconds: number;
+        };
+        /**
+         * ModulesPayload
+         * @description A decomposition of hidden layers into functional modules (issue #7).
+         */
+        "ModulesPayload-Output": {
+            /**
+             * Changes
+             * @description Lifecycle changes since the last one
+             */
+            changes: components["schemas"]["ModuleChange"][];
+            /**
+             * Evaluated
+             * @description Ablation metrics were computed at this snapshot
+             */
+            evaluated: boolean;
+            /**
+             * Findings
+             * @description Current alerts on the modules
+             */
+            findings: components["schemas"]["Finding-Output"][];
+            /** Layers */
+            layers: components["schemas"]["ModuleLayerState"][];
+            /** Links */
+            links: components["schemas"]["ModuleLink"][];
+            /** Modules */
+            modules: components["schemas"]["ModuleState"][];
+            /**
+             * Previews
+             * @description What-ifs for the alerted modules
+             */
+            previews: components["schemas"]["ModulePreview"][];
+            /**
+             * Probe
+             * @description Which samples were decomposed
+             */
+            probe: string;
+            /**
+             * Seconds
+             * @description What this decomposition cost
+             */
+            seconds: number;
+        };
         /**
          * NetSpec
          * @description Hidden layers of a network; input and output sizes follow from the dataset.
@@ -2929,6 +4039,33 @@ export interface components {
         OptimizationReport: {
             /** Opportunities */
             opportunities: components["schemas"]["Opportunity"][];
+        };
+        /** ParamImportance */
+        ParamImportance: {
+            /**
+             * Importance
+             * @description share of the objective's variance, sums to 1
+             */
+            importance: number;
+            /** Name */
+            name: string;
+        };
+        /** ParetoFront */
+        ParetoFront: {
+            /** Directions */
+            directions: string[];
+            /**
+             * Front
+             * @description non-dominated completed trials
+             */
+            front: components["schemas"]["TrialSummary"][];
+            /** Objectives */
+            objectives: string[];
+            /**
+             * Points
+             * @description [number, *values] of every completed trial
+             */
+            points: number[][];
         };
         /** PenaltyItem */
         PenaltyItem: {
@@ -3228,6 +4365,40 @@ export interface components {
             /** Targets */
             targets: number[];
         };
+        /**
+         * SearchDefaults
+         * @description What the create form offers: datasets and the default space of each family.
+         */
+        SearchDefaults: {
+            /** @description a study config with every default filled in */
+            config: components["schemas"]["StudyConfig"];
+            /** Datasets */
+            datasets: components["schemas"]["DatasetChoice"][];
+            /**
+             * Max Workers
+             * @default 8
+             */
+            max_workers: number;
+            /** Spaces */
+            spaces: {
+                [key: string]: components["schemas"]["SearchSpace"];
+            };
+        };
+        /**
+         * SearchSpace
+         * @description The hyperparameters a study samples, by name; the model family decides which apply.
+         */
+        SearchSpace: {
+            /**
+             * Family
+             * @enum {string}
+             */
+            family: "mlp" | "cnn" | "lstm";
+            /** Params */
+            params: {
+                [key: string]: components["schemas"]["IntParam"] | components["schemas"]["FloatParam"] | components["schemas"]["CategoricalParam"];
+            };
+        };
         /** Series */
         Series: {
             /** Steps */
@@ -3322,16 +4493,18 @@ export interface components {
              * Frames
              * @description Decision-boundary frames spread over the run (at most max_frames), by step
              */
-            frames: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            frames: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
             /** Last Step */
             last_step: number;
             /**
              * Markers
              * @description Status, hyperparameter and finding events
              */
-            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"])[];
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
             /** Name */
             name: string;
+            /** @description The data the boundary is drawn over (None for image sets) */
+            points: components["schemas"]["DatasetPoints"] | null;
             /**
              * Series
              * @description Training and validation curves
@@ -3429,6 +4602,34 @@ export interface components {
             /** Recall */
             recall?: number | null;
         };
+        /** StateCounts */
+        StateCounts: {
+            /**
+             * Complete
+             * @default 0
+             */
+            complete: number;
+            /**
+             * Fail
+             * @default 0
+             */
+            fail: number;
+            /**
+             * Pruned
+             * @default 0
+             */
+            pruned: number;
+            /**
+             * Running
+             * @default 0
+             */
+            running: number;
+            /**
+             * Waiting
+             * @default 0
+             */
+            waiting: number;
+        };
         /** StatusEvent */
         StatusEvent: {
             /**
@@ -3505,6 +4706,157 @@ export interface components {
             status: components["schemas"]["RunStatus"];
         };
         /**
+         * StudyConfig
+         * @description Everything a worker needs to run trials of a study (stored as ATTR_CONFIG).
+         */
+        StudyConfig: {
+            /** Dataset */
+            dataset: string;
+            health_weights?: components["schemas"]["HealthWeights"];
+            /**
+             * Max Epochs
+             * @description epoch budget per trial
+             * @default 10
+             */
+            max_epochs: number;
+            /** Max Train Samples */
+            max_train_samples?: number | null;
+            /**
+             * N Trials
+             * @default 20
+             */
+            n_trials: number;
+            /** Name */
+            name: string;
+            /**
+             * Objective
+             * @default health
+             * @enum {string}
+             */
+            objective: "accuracy" | "health" | "pareto";
+            /**
+             * Pruning
+             * @default true
+             */
+            pruning: boolean;
+            /**
+             * Seed
+             * @default 0
+             */
+            seed: number;
+            /** @description None: the default space for the dataset's model family */
+            space?: components["schemas"]["SearchSpace"] | null;
+            /**
+             * Trial Timeout S
+             * @default 3600
+             */
+            trial_timeout_s: number;
+        };
+        /**
+         * StudyCreate
+         * @description Create a study and start ``workers`` local worker processes on it.
+         */
+        StudyCreate: {
+            config: components["schemas"]["StudyConfig"];
+            /**
+             * Workers
+             * @description 0: only create it (join workers by hand)
+             * @default 1
+             */
+            workers: number;
+        };
+        /**
+         * StudyEvent
+         * @description One thing that happened in a study (the live stream sends batches of these).
+         *
+         *     * ``snapshot``: ``study`` as it is now (always first; later ones when counts change);
+         *     * ``trial_started`` / ``trial_finished`` / ``new_best``: ``trial``;
+         *     * ``curve``: ``number`` and the new ``points`` of a running trial's curve.
+         */
+        StudyEvent: {
+            /** Number */
+            number?: number | null;
+            /** Points */
+            points?: components["schemas"]["CurvePoint"][] | null;
+            study?: components["schemas"]["StudySummary"] | null;
+            trial?: components["schemas"]["TrialSummary"] | null;
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "snapshot" | "trial_started" | "curve" | "trial_finished" | "new_best";
+        };
+        /**
+         * StudyEvents
+         * @description ``GET /api/studies/{name}/live`` and every message of ``/ws/studies/{name}``.
+         */
+        StudyEvents: {
+            /** Events */
+            events: components["schemas"]["StudyEvent"][];
+        };
+        /** StudyList */
+        StudyList: {
+            /** Items */
+            items: components["schemas"]["StudyOut"][];
+        };
+        /**
+         * StudyOut
+         * @description A study and the worker processes this server runs for it.
+         */
+        StudyOut: {
+            /**
+             * Local Workers
+             * @description worker processes of this server still running
+             */
+            local_workers: number;
+            study: components["schemas"]["StudySummary"];
+        };
+        /**
+         * StudySummary
+         * @description A study at a glance (the list and the study page header).
+         */
+        StudySummary: {
+            /**
+             * Best Trial
+             * @description number of the best trial (pareto: best accuracy)
+             */
+            best_trial: number | null;
+            /** Best Values */
+            best_values: number[] | null;
+            /** Cancelled */
+            cancelled: boolean;
+            config: components["schemas"]["StudyConfig"] | null;
+            counts: components["schemas"]["StateCounts"];
+            /** Directions */
+            directions: string[];
+            /**
+             * Finished
+             * @description complete + pruned + failed trials
+             */
+            finished: number;
+            /**
+             * N Trials
+             * @description the study's trial budget
+             */
+            n_trials: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Objective
+             * @description accuracy, health or pareto; None: not ours
+             */
+            objective: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "finished" | "cancelled" | "idle";
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /**
          * TableRef
          * @description Which uploaded table a run trains on (as returned by ``POST /api/datasets/csv``).
          */
@@ -3526,6 +4878,110 @@ export interface components {
              * @enum {string}
              */
             task: "binary" | "multiclass" | "regression";
+        };
+        /** TrialDetail */
+        TrialDetail: {
+            /** Architecture */
+            architecture: components["schemas"]["ArchitectureLayer"][];
+            /**
+             * Artifacts
+             * @description directory of the files on the worker's machine
+             */
+            artifacts: string | null;
+            /** Completed At */
+            completed_at: string | null;
+            /** Curve */
+            curve: components["schemas"]["CurvePoint"][];
+            metrics: components["schemas"]["TrialMetrics"] | null;
+            /** Number */
+            number: number;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Pruned By */
+            pruned_by: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "complete" | "pruned" | "fail" | "waiting";
+            /** Values */
+            values: number[] | null;
+            /** Worker */
+            worker: string | null;
+        };
+        /**
+         * TrialMetrics
+         * @description What a finished trial measured (ATTR_METRICS).
+         */
+        TrialMetrics: {
+            components: components["schemas"]["HealthComponents"];
+            /** Epochs */
+            epochs: number;
+            /**
+             * Findings
+             * @description finding codes raised
+             */
+            findings?: string[];
+            /**
+             * Health
+             * @description weighted health score, 0-100
+             */
+            health: number;
+            /** Params */
+            params: number;
+            /** Train Accuracy */
+            train_accuracy: number;
+            /** Train Seconds */
+            train_seconds: number;
+            /** Val Accuracy */
+            val_accuracy: number;
+        };
+        /** TrialPage */
+        TrialPage: {
+            /** Items */
+            items: components["schemas"]["TrialSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * TrialSummary
+         * @description One trial as a gallery card shows it.
+         */
+        TrialSummary: {
+            /** Architecture */
+            architecture: components["schemas"]["ArchitectureLayer"][];
+            /** Completed At */
+            completed_at: string | null;
+            /** Curve */
+            curve: components["schemas"]["CurvePoint"][];
+            metrics: components["schemas"]["TrialMetrics"] | null;
+            /** Number */
+            number: number;
+            /** Params */
+            params: {
+                [key: string]: unknown;
+            };
+            /** Pruned By */
+            pruned_by: string | null;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "running" | "complete" | "pruned" | "fail" | "waiting";
+            /** Values */
+            values: number[] | null;
+            /** Worker */
+            worker: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -3580,6 +5036,17 @@ export interface components {
              * @default 5000
              */
             max_calibration_samples: number;
+            /**
+             * Modules Every
+             * @description Functional-module decomposition of the probe batch (watch(probe=...)) at most this often, within a 4% time budget, and once at the end
+             * @default 500
+             */
+            modules_every: number;
+            /**
+             * Modules Layers
+             * @description Layers to decompose; None: the watched activation layers
+             */
+            modules_layers?: string[] | null;
             rules?: components["schemas"]["RuleConfig"];
             /**
              * Samples
@@ -4952,6 +6419,102 @@ export interface operations {
             };
         };
     };
+    list_run_modules: {
+        parameters: {
+            query?: {
+                after_step?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModulesOut"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    decompose_run_modules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecomposeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModulesEvent-Output"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a live run with hidden layers */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run_samples: {
         parameters: {
             query?: {
@@ -5092,6 +6655,35 @@ export interface operations {
             };
         };
     };
+    search_defaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchDefaults"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_shared_run: {
         parameters: {
             query?: {
@@ -5175,6 +6767,573 @@ export interface operations {
             };
             /** @description Too many live runs */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_studies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyList"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_study: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StudyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyOut"];
+                };
+            };
+            /** @description A study with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_study: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyOut"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_best_trial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialDetail"];
+                };
+            };
+            /** @description No study, or no completed trial */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_study: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyOut"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    compare_best_trials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BestComparison"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_importance: {
+        parameters: {
+            query?: {
+                objective?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Importance"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_study_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudyEvents"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_pareto_front: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParetoFront"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_trials: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                state?: ("running" | "complete" | "pruned" | "fail" | "waiting")[] | null;
+                order?: "number" | "-number" | "best";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialPage"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_trial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialDetail"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_trial_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadsOut"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    download_trial_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                number: number;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description No such trial, or its file is elsewhere */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_trial_layout: {
+        parameters: {
+            query?: {
+                color_by?: "health" | "accuracy" | "kind";
+                /** @description as an attachment (a .json file) */
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelLayout"];
+                };
+            };
+            /** @description No study (or trial) with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

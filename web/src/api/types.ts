@@ -1,7 +1,7 @@
 /** Short names for the generated API types (never hand-written mirrors: see schema.gen.ts). */
 
 import type { Readable } from "openapi-typescript-helpers";
-import type { components } from "./schema.gen";
+import type { components, paths } from "./schema.gen";
 
 /** Request bodies as generated. */
 type In = components["schemas"];
@@ -76,3 +76,65 @@ export function sessionConfig(run: RunOut): SessionConfig | null {
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
+
+// Playground (#3): builder, uploads, metrics, comparisons.
+export type FeatureName = NonNullable<In["DataConfig-Input"]["features"]>[number];
+export type TableRef = Out["TableRef"];
+export type CsvUploadOut = Out["CsvUploadOut"];
+export type EvaluationOut = Out["EvaluationOut"];
+export type SplitReport = Out["SplitReport"];
+export type CompareCreate = In["CompareCreate"];
+/** By its route: another router defines a schema of the same name. */
+export type RunComparisonOut = Readable<paths["/api/runs/compare"]["post"]["responses"][201]["content"]["application/json"]>;
+export type NeuronContribution = Out["NeuronContribution"];
+export type LayerShapeOut = Out["LayerShapeOut"];
+
+// Analytics (#4): uploaded models and their reports.
+export type ModelOut = Out["ModelOut"];
+export type ModelPage = Out["ModelPage"];
+export type ModelReport = Out["ModelReport"];
+export type ModelComparison = Out["Comparison"];
+export type ComparisonRow = Out["ComparisonRow"];
+export type ModelFinding = ModelReport["findings"][number];
+export type PenaltyItem = Out["PenaltyItem"];
+export type LayerCost = Out["LayerCost"];
+export type SpectralStats = Out["SpectralStats"];
+export type WeightStats = Out["WeightStats"];
+export type Opportunity = Out["Opportunity"];
+export type EfficiencyReport = Out["EfficiencyReport"];
+export type LayerInfo = Out["LayerInfo"];
+
+// Decompose (#7): functional modules and their module map.
+export type ModulesEvent = Out["ModulesEvent"];
+export type ModulesPayload = Out["ModulesPayload"];
+export type ModuleState = Out["ModuleState"];
+export type ModuleLink = Out["ModuleLink"];
+export type ModuleChange = Out["ModuleChange"];
+export type ModulesOut = Out["ModulesOut"];
+export type DecomposeRequest = In["DecomposeRequest"];
+
+/* Search (issue #6): studies, trials, layout, live study events. */
+export type StudyCreate = In["StudyCreate"];
+export type StudyConfig = Out["StudyConfig"];
+export type SearchSpace = Out["SearchSpace"];
+export type SearchParam = SearchSpace["params"][string];
+export type HealthWeights = Out["HealthWeights"];
+export type StudyOut = Out["StudyOut"];
+export type StudyList = Out["StudyList"];
+export type StudySummary = Out["StudySummary"];
+export type TrialSummary = Out["TrialSummary"];
+export type TrialDetail = Out["TrialDetail"];
+export type TrialPage = Out["TrialPage"];
+export type TrialMetrics = Out["TrialMetrics"];
+export type ArchitectureLayer = Out["ArchitectureLayer"];
+export type CurvePoint = Out["CurvePoint"];
+export type Importance = Out["Importance"];
+export type ParetoFront = Out["ParetoFront"];
+export type BestComparison = Out["BestComparison"];
+export type DownloadsOut = Out["DownloadsOut"];
+export type SearchDefaults = Out["SearchDefaults"];
+export type DatasetChoice = Out["DatasetChoice"];
+export type ModelLayout = Out["ModelLayout"];
+export type LayoutBlock = Out["LayoutBlock"];
+export type StudyEvent = Out["StudyEvent"];
+export type StudyEvents = Out["StudyEvents"];

@@ -13,6 +13,7 @@ import { LossChart } from "../components/LossChart";
 import { MarkersList } from "../components/MarkersList";
 import { Panel } from "../components/Panel";
 import { RunSummary } from "../components/RunSummary";
+import { ModulesPanel } from "../modules";
 import { navigate } from "../router";
 import { CompareSetup } from "./compare/CompareSetup";
 import { Controls } from "./Controls";
@@ -141,6 +142,7 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
           {run && config && (
             <RunViews runId={run.id} state={state} config={config} datasets={datasets.data} points={points.data} live={live} />
           )}
+          {run && <ModulesPanel runId={run.id} live={live} canRerun />}
         </div>
       </section>
     </div>
