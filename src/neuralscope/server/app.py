@@ -49,10 +49,42 @@ def _install_openapi(app: FastAPI) -> None:
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             for name, definition in defs.get("$defs", {}).items():
                 components.setdefault(name, definition)
+            _document_common_errors(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+_COMMON_ERRORS = {
+    "401": "Missing or wrong token (when the server has one)",
+    "503": "The database is not answering; try again in a moment",
+}
+_BODY_ERRORS = {
+    "400": "The body is not valid JSON",
+    "413": "The body is over the size limit",
+    "422": "The body or a parameter is invalid; the message names the field",
+}
+
+
+def _document_common_errors(schema: dict[str, Any]) -> None:
+    """Document the errors the middleware and shared handlers can give on any operation.
+
+    Route declarations list their own outcomes; these come from around them: the token check
+    (not on a share link's read-only view), the database, and for operations with a body the
+    JSON parser (FastAPI answers malformed JSON with 400) and the size limit.
+    """
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            errors = dict(_COMMON_ERRORS)
+            if method == "get" and path.startswith("/api/shared/"):
+                errors.pop("401")
+            if "requestBody" in operation:
+                errors.update(_BODY_ERRORS)
+            for code, description in errors.items():
+                responses.setdefault(code, {"description": description, "content": _ERROR})
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

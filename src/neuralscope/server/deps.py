@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request, WebSocket
+from fastapi import Depends, Path, Request, WebSocket
 
 from neuralscope.bus import EventBus
 from neuralscope.config import Settings
 from neuralscope.runner import RunManager
 from neuralscope.store import Recorder, Store
+
+# Offsets, steps and trial numbers past a signed 32-bit integer cannot be in the database (and
+# overflow SQLite's parameters): such a request is refused with 422 instead of failing.
+MAX_INDEX = 2**31 - 1
+TrialNumber = Annotated[int, Path(ge=0, le=MAX_INDEX)]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from neuralscope.events import Event, EventKind, HistogramsEvent
-from neuralscope.server.deps import Services, ServicesDep
+from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse, RunOut
 from neuralscope.server.views import FLUSH_TIMEOUT_S, run_out
@@ -125,7 +125,7 @@ async def ingest_watch_events(
 async def list_watch_histograms(
     run_id: str,
     services: ServicesDep,
-    after_step: Annotated[int | None, Query(ge=0)] = None,
+    after_step: Annotated[int | None, Query(ge=0, le=MAX_INDEX)] = None,
     limit: Annotated[int, Query(ge=1, le=2000)] = 500,
 ) -> HistogramFrames:
     """Weight, bias, gradient and activation histograms recorded after ``after_step``."""

@@ -24,7 +24,7 @@ from neuralscope.analysis.architecture import ArchitectureReport
 from neuralscope.analysis.optimize import OptimizationReport
 from neuralscope.server import model_uploads as up
 from neuralscope.server import schemas_models as sm
-from neuralscope.server.deps import Services, ServicesDep
+from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.model_reports import AnalysisFailed, ReportCache, analyze_artifact
 from neuralscope.server.schemas import ErrorResponse
@@ -101,7 +101,7 @@ async def upload_model(
 async def list_models(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INDEX)] = 0,
 ) -> sm.ModelPage:
     """Uploaded models, newest first."""
     page = await run_in_threadpool(services.store.models.list, limit=limit, offset=offset)

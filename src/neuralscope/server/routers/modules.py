@@ -28,7 +28,7 @@ from neuralscope.decomposition import (
 )
 from neuralscope.decomposition.stream import ModuleStream
 from neuralscope.events import Event, EventKind, ModulesEvent
-from neuralscope.server.deps import ServicesDep
+from neuralscope.server.deps import MAX_INDEX, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse
 from neuralscope.server.views import FLUSH_TIMEOUT_S
@@ -83,7 +83,7 @@ class DecomposeRequest(BaseModel):
 async def list_run_modules(
     run_id: str,
     services: ServicesDep,
-    after_step: Annotated[int | None, Query(ge=0)] = None,
+    after_step: Annotated[int | None, Query(ge=0, le=MAX_INDEX)] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> ModulesOut:
     """The run's module snapshots in step order (its module map and timeline)."""

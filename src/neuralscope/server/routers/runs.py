@@ -14,7 +14,7 @@ from torch import nn
 
 from neuralscope.data import TableError, dataset_info, make_dataset
 from neuralscope.events import CompactArray, Event, EventKind, RunStatus
-from neuralscope.server.deps import Services, ServicesDep
+from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import (
     CompareCreate,
@@ -94,7 +94,7 @@ async def create_comparison(body: CompareCreate, services: ServicesDep) -> Compa
 async def list_runs(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INDEX)] = 0,
 ) -> RunPage:
     """Runs, newest first."""
     page = await run_in_threadpool(services.store.runs.list, limit=limit, offset=offset)
@@ -159,7 +159,7 @@ async def list_run_events(
     run_id: str,
     services: ServicesDep,
     kinds: Annotated[list[EventKind] | None, Query()] = None,
-    after_step: Annotated[int | None, Query(ge=0)] = None,
+    after_step: Annotated[int | None, Query(ge=0, le=MAX_INDEX)] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> EventsOut:
     """Discrete events: status changes, hyperparameter changes and findings."""

@@ -29,7 +29,7 @@ from neuralscope.search.contract import StudyConfig
 from neuralscope.search.hyperparams import family_for_kind
 from neuralscope.search.spaces import default_space
 from neuralscope.search.study import StudyExists, StudyNotFound, create_study, request_cancel
-from neuralscope.server.deps import ServicesDep
+from neuralscope.server.deps import MAX_INDEX, ServicesDep, TrialNumber
 from neuralscope.server.errors import ApiError
 from neuralscope.server.routers import study_files, study_stream
 from neuralscope.server.schemas import ErrorResponse
@@ -160,7 +160,7 @@ async def list_trials(
     name: str,
     search: SearchDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INDEX)] = 0,
     state: Annotated[list[TrialState] | None, Query()] = None,
     order: TrialOrder = "number",
 ) -> TrialPage:
@@ -183,7 +183,7 @@ async def list_trials(
     operation_id="get_trial",
     responses=NO_STUDY,
 )
-async def get_trial(name: str, number: int, search: SearchDep) -> TrialDetail:
+async def get_trial(name: str, number: TrialNumber, search: SearchDep) -> TrialDetail:
     result: TrialDetail = await run_in_threadpool(call, search.catalog.trial, name, number)
     return result
 

@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from neuralscope.search.catalog import TrialDetail
 from neuralscope.search.contract import ARTIFACT_FILES
 from neuralscope.search.layout import ColorBy, ModelLayout, model_layout
+from neuralscope.server.deps import TrialNumber
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse
 from neuralscope.server.schemas_search import DownloadOut, DownloadsOut
@@ -89,7 +90,7 @@ def _downloads(search: SearchService, name: str, number: int) -> DownloadsOut:
     operation_id="list_trial_files",
     responses=NO_STUDY,
 )
-async def list_trial_files(name: str, number: int, search: SearchDep) -> DownloadsOut:
+async def list_trial_files(name: str, number: TrialNumber, search: SearchDep) -> DownloadsOut:
     """The trial's downloadable files: model (safetensors, ONNX, TorchScript), spec, config."""
     return await run_in_threadpool(_downloads, search, name, number)
 
@@ -103,7 +104,9 @@ async def list_trial_files(name: str, number: int, search: SearchDep) -> Downloa
         404: {"model": ErrorResponse, "description": "No such trial, or its file is elsewhere"},
     },
 )
-async def download_trial_file(name: str, number: int, kind: str, search: SearchDep) -> FileResponse:
+async def download_trial_file(
+    name: str, number: TrialNumber, kind: str, search: SearchDep
+) -> FileResponse:
     if kind not in ARTIFACT_FILES:
         raise ApiError(
             404, "not_found", f"no file kind {kind!r}; one of {', '.join(ARTIFACT_FILES)}"
@@ -125,7 +128,7 @@ async def download_trial_file(name: str, number: int, kind: str, search: SearchD
 )
 async def get_trial_layout(
     name: str,
-    number: int,
+    number: TrialNumber,
     search: SearchDep,
     color_by: ColorBy = "health",
     download: Annotated[bool, Query(description="as an attachment (a .json file)")] = False,
