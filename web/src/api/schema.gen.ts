@@ -5234,6 +5234,24 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetInfo"][];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     upload_csv_dataset: {
@@ -5262,8 +5280,44 @@ export interface operations {
                     "application/json": components["schemas"]["CsvUploadOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Malformed, with row and column */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5299,8 +5353,44 @@ export interface operations {
                     "application/json": components["schemas"]["CsvCheckOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Malformed, with row and column */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5328,6 +5418,24 @@ export interface operations {
                     "application/json": components["schemas"]["HealthOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_models: {
@@ -5351,8 +5459,26 @@ export interface operations {
                     "application/json": components["schemas"]["ModelPage"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5388,6 +5514,24 @@ export interface operations {
                     "application/json": components["schemas"]["ModelOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The file is larger than max_upload_bytes */
             413: {
                 headers: {
@@ -5399,6 +5543,15 @@ export interface operations {
             };
             /** @description Not a model neuralscope can load safely */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5430,6 +5583,24 @@ export interface operations {
                     "application/json": components["schemas"]["Comparison"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5439,8 +5610,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5470,6 +5659,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5481,6 +5679,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5510,6 +5717,15 @@ export interface operations {
                     "application/json": components["schemas"]["ArchitectureReport"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5521,6 +5737,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5550,6 +5775,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelEfficiency"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5561,6 +5795,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5590,6 +5833,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelHealth"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5601,6 +5853,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5630,6 +5891,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelLayers"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5641,6 +5911,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5670,6 +5949,15 @@ export interface operations {
                     "application/json": components["schemas"]["OptimizationReport"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5681,6 +5969,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5710,6 +6007,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelPerformance"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5721,6 +6027,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5750,6 +6065,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelReadiness"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5761,6 +6085,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5790,6 +6123,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelReport"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5801,6 +6143,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5830,6 +6181,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelSummary"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5841,6 +6201,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5870,6 +6239,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelWeights"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No model with this id */
             404: {
                 headers: {
@@ -5881,6 +6259,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5912,6 +6299,33 @@ export interface operations {
                     "application/json": components["schemas"]["ShapesOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -5919,6 +6333,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5944,8 +6367,26 @@ export interface operations {
                     "application/json": components["schemas"]["RunPage"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5977,6 +6418,33 @@ export interface operations {
                     "application/json": components["schemas"]["RunOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -5988,6 +6456,15 @@ export interface operations {
             };
             /** @description Too many live runs */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6019,6 +6496,33 @@ export interface operations {
                     "application/json": components["schemas"]["CompareOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
                 headers: {
@@ -6030,6 +6534,15 @@ export interface operations {
             };
             /** @description Too many live runs */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6059,6 +6572,15 @@ export interface operations {
                     "application/json": components["schemas"]["RunOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6070,6 +6592,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6099,6 +6630,15 @@ export interface operations {
                     "application/json": components["schemas"]["BackpropTrace"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6119,6 +6659,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6152,6 +6701,24 @@ export interface operations {
                     "application/json": components["schemas"]["RunOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6170,8 +6737,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6201,6 +6786,15 @@ export interface operations {
                     "application/json": components["schemas"]["DatasetPoints"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6221,6 +6815,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6250,6 +6853,15 @@ export interface operations {
                     "application/json": components["schemas"]["EvaluationOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6270,6 +6882,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6303,6 +6924,15 @@ export interface operations {
                     "application/json": components["schemas"]["EventsOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6314,6 +6944,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6346,6 +6985,15 @@ export interface operations {
                     "text/x-python": unknown;
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6366,6 +7014,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6399,6 +7056,15 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6410,6 +7076,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6442,6 +7117,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModulesOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6453,6 +7137,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6486,6 +7179,24 @@ export interface operations {
                     "application/json": components["schemas"]["ModulesEvent-Output"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6504,8 +7215,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6537,6 +7266,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImageSamples"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6557,6 +7295,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6586,6 +7333,15 @@ export interface operations {
                     "application/json": components["schemas"]["ShareOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6606,6 +7362,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6635,6 +7400,15 @@ export interface operations {
                     "application/json": components["schemas"]["LiveSnapshot"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -6646,6 +7420,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6673,8 +7456,26 @@ export interface operations {
                     "application/json": components["schemas"]["SearchDefaults"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6725,6 +7526,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     fork_shared_run: {
@@ -6745,6 +7555,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description No shared run at this link */
@@ -6774,6 +7593,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_studies: {
@@ -6794,8 +7622,26 @@ export interface operations {
                     "application/json": components["schemas"]["StudyList"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6827,6 +7673,24 @@ export interface operations {
                     "application/json": components["schemas"]["StudyOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description A study with this name exists */
             409: {
                 headers: {
@@ -6836,8 +7700,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6867,6 +7749,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudyOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -6878,6 +7769,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6907,6 +7807,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrialDetail"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study, or no completed trial */
             404: {
                 headers: {
@@ -6918,6 +7827,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6947,6 +7865,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudyOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -6958,6 +7885,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6987,6 +7923,15 @@ export interface operations {
                     "application/json": components["schemas"]["BestComparison"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -6998,6 +7943,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7029,6 +7983,15 @@ export interface operations {
                     "application/json": components["schemas"]["Importance"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7040,6 +8003,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7069,6 +8041,15 @@ export interface operations {
                     "application/json": components["schemas"]["StudyEvents"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7080,6 +8061,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7109,6 +8099,15 @@ export interface operations {
                     "application/json": components["schemas"]["ParetoFront"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7120,6 +8119,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7154,6 +8162,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrialPage"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7165,6 +8182,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7195,6 +8221,15 @@ export interface operations {
                     "application/json": components["schemas"]["TrialDetail"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7206,6 +8241,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7236,6 +8280,15 @@ export interface operations {
                     "application/json": components["schemas"]["DownloadsOut"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7247,6 +8300,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7278,6 +8340,15 @@ export interface operations {
                     "application/octet-stream": unknown;
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No such trial, or its file is elsewhere */
             404: {
                 headers: {
@@ -7289,6 +8360,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7323,6 +8403,15 @@ export interface operations {
                     "application/json": components["schemas"]["ModelLayout"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No study (or trial) with this name */
             404: {
                 headers: {
@@ -7334,6 +8423,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7365,6 +8463,24 @@ export interface operations {
                     "application/json": components["schemas"]["RunOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -7383,8 +8499,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7418,6 +8552,24 @@ export interface operations {
                     "application/json": components["schemas"]["IngestOut"];
                 };
             };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -7436,8 +8588,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7470,6 +8640,15 @@ export interface operations {
                     "application/json": components["schemas"]["HistogramFrames"];
                 };
             };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description No run with this id */
             404: {
                 headers: {
@@ -7490,6 +8669,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
