@@ -13,7 +13,7 @@ WEB_SRC := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.j
 STATIC := src/neuralscope/server/static/index.html
 
 .PHONY: help setup run serve test check lint types web web-test web-fixtures e2e-deps gen-client \
-        check-client bench clean
+        check-client bench docs clean
 
 help:
 	@echo "make run    - install everything, build the web app and serve it with demo runs"
@@ -21,6 +21,7 @@ help:
 	@echo "make check  - lint, format check, mypy, web typecheck + lint, client drift"
 	@echo "make gen-client - regenerate web/src/api/schema.gen.ts from the server's OpenAPI"
 	@echo "make bench  - run the benchmarks"
+	@echo "make docs   - build the documentation site into site/ (needs the e2e screenshots)"
 
 setup: $(STAMPS)/python $(STAMPS)/web
 
@@ -48,8 +49,8 @@ check: setup lint types check-client
 	cd web && npm run typecheck && npm run lint
 
 lint: $(STAMPS)/python
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts examples
+	$(BIN)/ruff format --check src tests benchmarks scripts examples
 
 types: $(STAMPS)/python
 	$(BIN)/mypy
@@ -80,6 +81,13 @@ e2e-deps:
 
 test: check web web-test e2e-deps
 	$(BIN)/pytest
+	$(MAKE) docs
+
+# The guides show screenshots the browser tests take (test-artifacts/); run them first if missing.
+docs: $(STAMPS)/python
+	$(BIN)/python scripts/gen_docs.py docs/generated || \
+	  { $(BIN)/pytest -q -m e2e && $(BIN)/python scripts/gen_docs.py docs/generated; }
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir site
 
 bench: $(STAMPS)/python
 	$(BIN)/python benchmarks/session_overhead.py
@@ -87,6 +95,7 @@ bench: $(STAMPS)/python
 	$(BIN)/python benchmarks/analysis_speed.py
 	$(BIN)/python benchmarks/decompose_speed.py
 	$(BIN)/python benchmarks/boundary_rate.py
+	$(BIN)/python benchmarks/search_scaling.py
 
 clean:
 	rm -rf $(STAMPS) build web/node_modules src/neuralscope/server/static
