@@ -52,3 +52,13 @@ def test_decompose_example_recovers_the_two_wired_modules() -> None:
         keep = [s.accuracy for s in module.metrics.keep_only]
         assert max(keep) > 0.9
         assert min(keep) < 0.6
+
+
+@pytest.mark.slow
+def test_search_example_finds_a_healthy_accurate_model(tmp_path: Path) -> None:
+    best = _load("search_digits").main(["--trials", "3", "--epochs", "3", "--home", str(tmp_path)])
+    assert best.val_accuracy > 0.8
+    assert best.health > 80
+    trial_dirs = list((tmp_path / "search" / "digits-example").glob("trial-*"))
+    assert trial_dirs
+    assert (trial_dirs[0] / "model.onnx").is_file()
