@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import type { ModelReport } from "../api/types";
 import { Panel } from "../components/Panel";
 import { formatCount, formatMs, formatNumber, layerRows, layersCsv, sortRows, type SortKey } from "./model";
-import { download } from "./download";
+import { saveText } from "../components/saveFile";
 
 const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "name", label: "Layer" },
@@ -25,7 +25,7 @@ export function LayerTable({ report }: { report: ModelReport }) {
       title="Layer insights"
       className="panel-wide"
       actions={
-        <button type="button" className="button button-quiet" onClick={() => download("layers.csv", layersCsv(rows), "text/csv")}>
+        <button type="button" className="button button-quiet" onClick={() => saveText("layers.csv", layersCsv(rows), "text/csv")}>
           Export CSV
         </button>
       }

@@ -5,7 +5,7 @@ import { useApi } from "../api/context";
 import { useRequest } from "../api/useRequest";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ArchitecturePanel, CostPanel, OptimizationPanel } from "./CostPanel";
-import { download } from "./download";
+import { saveText } from "../components/saveFile";
 import { HealthPanel } from "./HealthPanel";
 import { LayerTable } from "./LayerTable";
 import { formatBytes } from "./model";
@@ -29,7 +29,7 @@ export function ModelView({ id }: { id: string }) {
           <button
             type="button"
             className="button"
-            onClick={() => download(`${name}.report.json`, JSON.stringify(r, null, 1), "application/json")}
+            onClick={() => saveText(`${name}.report.json`, JSON.stringify(r, null, 1), "application/json")}
           >
             Export JSON
           </button>

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { call, errorMessage } from "../api/client";
 import { useApi } from "../api/context";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { saveBlob } from "../components/saveFile";
 
 export const EXPORTS = [
   { fmt: "safetensors", title: "Weights (.safetensors)", file: "model.safetensors" },
@@ -14,16 +15,6 @@ export const EXPORTS = [
 
 type Format = (typeof EXPORTS)[number]["fmt"];
 
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function ExportButtons({ runId, runName, live }: { runId: string; runName: string; live: boolean }) {
   const api = useApi();
@@ -38,7 +29,7 @@ export function ExportButtons({ runId, runName, live }: { runId: string; runName
       const blob = await call(
         api.rest.GET("/api/runs/{run_id}/export/{fmt}", { params: { path: { run_id: runId, fmt } }, parseAs: "blob" }),
       );
-      save(blob as Blob, `${prefix}-${file}`);
+      saveBlob(blob as Blob, `${prefix}-${file}`);
     } catch (e) {
       setError(`Export ${fmt}: ${errorMessage(e)}`);
     } finally {

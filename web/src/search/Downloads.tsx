@@ -5,6 +5,7 @@ import { call, errorMessage } from "../api/client";
 import { useApi } from "../api/context";
 import { useRequest } from "../api/useRequest";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { saveBlob } from "../components/saveFile";
 
 const LABELS: Record<string, string> = {
   safetensors: "Weights (safetensors)",
@@ -14,16 +15,6 @@ const LABELS: Record<string, string> = {
   config: "Training configuration (re-run it anywhere)",
 };
 
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 export function Downloads({ study, number }: { study: string; number: number }) {
   const api = useApi();
@@ -38,7 +29,7 @@ export function Downloads({ study, number }: { study: string; number: number }) 
       const blob = await call(
         api.rest.GET("/api/studies/{name}/trials/{number}/files/{kind}", { params: { path: { name: study, number, kind } }, parseAs: "blob" }),
       );
-      save(blob as Blob, filename);
+      saveBlob(blob as Blob, filename);
     } catch (e) {
       setError(errorMessage(e));
     }
@@ -46,7 +37,7 @@ export function Downloads({ study, number }: { study: string; number: number }) 
   const layout = async () => {
     try {
       const data = await call(api.rest.GET("/api/studies/{name}/trials/{number}/layout", { params: { path: { name: study, number } } }));
-      save(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }), `${study}-trial${number}-layout.json`);
+      saveBlob(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }), `${study}-trial${number}-layout.json`);
     } catch (e) {
       setError(errorMessage(e));
     }

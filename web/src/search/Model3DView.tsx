@@ -12,6 +12,7 @@ import { Canvas, useFrame } from "@react-three/fiber";
 import { Component, useRef, useState, type ReactNode } from "react";
 import type { Group } from "three";
 import type { LayoutBlock, ModelLayout } from "../api/types";
+import { saveBlob } from "../components/saveFile";
 
 export const RECORD_SECONDS = 4;
 
@@ -57,16 +58,6 @@ class WebGLBoundary extends Component<{ children: ReactNode }, { failed: boolean
 }
 
 
-function save(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function Details({ block }: { block: LayoutBlock }) {
   const l = block.layer;
@@ -98,7 +89,7 @@ export default function Model3DView({ layout, filename }: { layout: ModelLayout;
   const snapshot = () => {
     const el = canvas.current;
     if (!el) return;
-    el.toBlob((blob) => blob && save(blob, `${filename}.png`), "image/png");
+    el.toBlob((blob) => blob && saveBlob(blob, `${filename}.png`), "image/png");
   };
 
   const record = () => {
@@ -118,7 +109,7 @@ export default function Model3DView({ layout, filename }: { layout: ModelLayout;
     recorder.onstop = () => {
       setRecording(false);
       setSpinning(false);
-      save(new Blob(chunks, { type: "video/webm" }), `${filename}.webm`);
+      saveBlob(new Blob(chunks, { type: "video/webm" }), `${filename}.webm`);
     };
     setRecording(true);
     setSpinning(true);
