@@ -31,9 +31,11 @@ class _JsonCache:
     The bus hands the same event object to every subscription of a run, so with 50 viewers
     the frames would otherwise be serialised 50 times, on the process that also trains. Keys
     are object ids; the entry keeps its event alive, so an id cannot be reused while cached.
+    An event is needed only until every viewer has sent the batch holding it (a fraction of a
+    second), so a few hundred entries suffice; boundary frames are tens of KB each.
     """
 
-    def __init__(self, size: int = 4096) -> None:
+    def __init__(self, size: int = 512) -> None:
         self._size = size
         self._entries: OrderedDict[int, tuple[Event, str]] = OrderedDict()
 
