@@ -96,6 +96,8 @@ bench: $(STAMPS)/python
 	$(BIN)/python benchmarks/decompose_speed.py
 	$(BIN)/python benchmarks/boundary_rate.py
 	$(BIN)/python benchmarks/search_scaling.py
+	$(BIN)/python benchmarks/ws_viewers.py
+	$(BIN)/python benchmarks/list_runs_p95.py
 
 clean:
 	rm -rf $(STAMPS) build web/node_modules src/neuralscope/server/static
