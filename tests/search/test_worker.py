@@ -98,9 +98,9 @@ def test_two_workers_share_a_study_and_a_killed_worker_loses_only_its_trial(
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_worker_completes_a_study_on_postgres(search_pg: PostgresServer, tmp_path: Path) -> None:
-    database = search_pg.create_database()
-    url = search_pg.url(database)
+def test_worker_completes_a_study_on_postgres(pg_server: PostgresServer, tmp_path: Path) -> None:
+    database = pg_server.create_database()
+    url = pg_server.url(database)
     try:
         study = create_study(tiny_study("pg", n_trials=2, max_epochs=1, objective="pareto"), url)
         close_storage(study._storage)
@@ -113,4 +113,4 @@ def test_worker_completes_a_study_on_postgres(search_pg: PostgresServer, tmp_pat
         assert [t.state for t in trials] == [State.COMPLETE, State.COMPLETE]
         assert all(len(t.values) == 3 for t in trials)
     finally:
-        search_pg.drop_database(database)
+        pg_server.drop_database(database)

@@ -7,26 +7,14 @@ skipped when the server binaries are missing; in CI (``CI`` set) that is an erro
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.pgserver import PostgresServer, postgres_unavailable_reason, running_postgres
+from tests.pgserver import PostgresServer
 from tests.store.store_backends import Backend
 
 from neuralscope.store import Store
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    reason = postgres_unavailable_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {reason}")
-        pytest.skip(reason)
-    with running_postgres() as server:
-        yield server
 
 
 @pytest.fixture(
