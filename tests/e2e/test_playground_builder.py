@@ -33,8 +33,15 @@ def _centre(locator: Locator) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
+def _shapes_shown(page: Page) -> None:
+    """Wait until every layer shows its output shape, so the layout no longer moves."""
+    expect(page.get_by_test_id("pg-layer-shape").last).not_to_be_empty()
+    expect(page.get_by_test_id("pg-layer-shape").first).not_to_be_empty()
+
+
 def _drag(page: Page, source: Locator, target: Locator, dy: float = 0) -> None:
     """Press on ``source``, move in steps to ``target``'s centre (+dy), let go."""
+    _shapes_shown(page)
     x0, y0 = _centre(source)
     x1, y1 = _centre(target)
     page.mouse.move(x0, y0)
@@ -222,15 +229,19 @@ def test_phone_screen_builds_by_touch_without_sideways_scroll(
         expect(page.get_by_test_id("pg-layer")).to_have_count(2)
         # A finger drags a palette item to the bottom of the stack (real touch events).
         # Palette and stack both on screen (touches outside the viewport are not delivered).
+        _shapes_shown(page)
         page.get_by_test_id("pg-builder").evaluate("e => e.scrollIntoView({block: 'start'})")
         cdp = context.new_cdp_session(page)
         x0, y0 = _centre(page.get_by_test_id("pg-palette-dropout"))
-        x1, y1 = _centre(page.get_by_test_id("pg-layer").nth(1))
+        last = page.get_by_test_id("pg-layer").nth(1).bounding_box()
+        assert last is not None
+        # Aim just under the last layer's bottom edge: below every midpoint, inside the stack.
+        x1, y1 = last["x"] + last["width"] / 2, last["y"] + last["height"] + 6
         cdp.send(
             "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y0}]}
         )
         for k in range(1, 9):
-            x, y = x0 + (x1 - x0) * k / 8, y0 + (y1 + 20 - y0) * k / 8
+            x, y = x0 + (x1 - x0) * k / 8, y0 + (y1 - y0) * k / 8
             cdp.send(
                 "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]}
             )
