@@ -11,7 +11,13 @@ from tests.server.helpers import small_run, wait_for
 from tests.training.test_probing import make_session, probes_for
 
 from neuralscope.server.schemas import EventMessage
-from neuralscope.server.ws import _JsonCache
+from neuralscope.server.ws import (
+    MAX_MESSAGES_PER_S,
+    MIN_MESSAGES_PER_S,
+    RUN_MESSAGES_PER_S,
+    _JsonCache,
+    message_rate,
+)
 from neuralscope.training import ProbeConfig
 
 
@@ -76,3 +82,11 @@ def test_cached_event_json_is_exactly_the_event_message() -> None:
         expected = EventMessage(events=batch).model_dump_json()
         assert cache.message(batch) == expected
         assert cache.message(batch) == expected  # from the cache the second time
+
+
+def test_many_viewers_share_a_message_budget_but_none_drops_below_the_floor() -> None:
+    assert message_rate(0) == message_rate(1) == MAX_MESSAGES_PER_S
+    assert message_rate(50) * 50 == pytest.approx(RUN_MESSAGES_PER_S)
+    assert message_rate(10_000) == MIN_MESSAGES_PER_S
+    rates = [message_rate(n) for n in range(1, 200)]
+    assert rates == sorted(rates, reverse=True)

@@ -1,7 +1,8 @@
 """``/ws/runs/{id}``: live events of one run.
 
 The first message is a :class:`LiveSnapshot` (so late joiners draw the whole run); every later
-message is an :class:`EventMessage` batch. Messages are paced to at most ``MAX_MESSAGES_PER_S``:
+message is an :class:`EventMessage` batch. Messages are paced to at most ``MAX_MESSAGES_PER_S``
+(fewer per viewer when many watch one run, see :func:`message_rate`):
 between two sends the bus coalesces frames, so a slow browser gets fewer, fresher frames and
 training never waits for it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections import OrderedDict
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -17,12 +19,37 @@ from fastapi.concurrency import run_in_threadpool
 
 from neuralscope.bus import SubscriptionClosed
 from neuralscope.events import Event
-from neuralscope.server.deps import WsServicesDep
+from neuralscope.server.deps import Services, WsServicesDep
 from neuralscope.server.views import live_snapshot
 from neuralscope.store import RunNotFound
 
 MAX_MESSAGES_PER_S = 20
+# All viewers of one run together get about this many messages per second (each at least
+# MIN_MESSAGES_PER_S): sends share the process (and the GIL) with the training thread, so 50
+# viewers at 20/s each would slow training down; fewer, coalesced messages carry the same news.
+RUN_MESSAGES_PER_S = 250
+MIN_MESSAGES_PER_S = 5
+# Snapshots built at once: a burst of viewers joining (50 tabs opening a shared link) would
+# otherwise materialise 50 copies of the run's curves together and raise the process's memory
+# high-water mark with the run's length; two keep both cores busy.
+MAX_CONCURRENT_SNAPSHOTS = 2
 router = APIRouter()
+# One semaphore per event loop (a semaphore belongs to the loop it first waits on).
+_snapshot_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _snapshot_text(services: Services, run_id: str) -> str:
+    return live_snapshot(services, run_id).model_dump_json()
+
+
+async def _snapshot(services: Services, run_id: str) -> str:
+    """The run's snapshot as JSON, built and serialised off the event loop."""
+    loop = asyncio.get_running_loop()
+    slots = _snapshot_slots.setdefault(loop, asyncio.Semaphore(MAX_CONCURRENT_SNAPSHOTS))
+    async with slots:
+        return await run_in_threadpool(_snapshot_text, services, run_id)
 
 
 class _JsonCache:
@@ -56,6 +83,12 @@ class _JsonCache:
 _json_cache = _JsonCache()
 
 
+def message_rate(viewers: int) -> float:
+    """Messages per second for each of ``viewers`` viewers of one run."""
+    share = RUN_MESSAGES_PER_S / max(viewers, 1)
+    return max(MIN_MESSAGES_PER_S, min(MAX_MESSAGES_PER_S, share))
+
+
 async def _wait_for_disconnect(websocket: WebSocket) -> None:
     with contextlib.suppress(WebSocketDisconnect):
         while True:
@@ -76,8 +109,7 @@ async def stream_run(websocket: WebSocket, run_id: str, services: WsServicesDep)
     subscription = services.bus.subscribe(run_id)  # before the snapshot, so nothing falls between
     disconnected = asyncio.create_task(_wait_for_disconnect(websocket))
     try:
-        snapshot = await run_in_threadpool(live_snapshot, services, run_id)
-        await websocket.send_text(snapshot.model_dump_json())
+        await websocket.send_text(await _snapshot(services, run_id))
         while not disconnected.done():
             batch_task = asyncio.create_task(subscription.next_batch())
             done, _ = await asyncio.wait(
@@ -87,7 +119,7 @@ async def stream_run(websocket: WebSocket, run_id: str, services: WsServicesDep)
                 batch_task.cancel()
                 break
             await websocket.send_text(_json_cache.message(batch_task.result()))
-            await asyncio.sleep(1 / MAX_MESSAGES_PER_S)
+            await asyncio.sleep(1 / message_rate(services.bus.subscriber_count(run_id)))
     except SubscriptionClosed as exc:
         await websocket.close(code=1013, reason=str(exc))
     except (WebSocketDisconnect, RuntimeError):
