@@ -5,9 +5,8 @@ Weights as safetensors, the :class:`ModelSpec` as spec.json (rebuild with
 TorchScript trace for serving, and config.json to re-run the trial
 (:func:`neuralscope.search.experiment.rerun_trial`).
 
-The ONNX file comes from ``torch.onnx.export``'s TorchScript-based path: the dynamo path costs
-7-11 s per small model on this 2-core CPU (measured), more than many trials take to train; it
-is the fallback if the TorchScript path ever fails.
+The ONNX file comes from :func:`neuralscope.training.export.onnx_bytes`, the exporter the
+Playground's downloads use too.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from neuralscope.search.architecture import example_input
 from neuralscope.search.contract import ARTIFACT_FILES
 from neuralscope.search.experiment import TrialConfig
 from neuralscope.search.models import ModelSpec
+from neuralscope.training.export import onnx_bytes
 
 
 def trial_dir(home: Path, study: str, number: int) -> Path:
@@ -42,26 +42,7 @@ def write_artifacts(
     example = example_input(spec)
     with warnings.catch_warnings(), torch.no_grad():  # the exporters' deprecation notices
         warnings.simplefilter("ignore")
-        _onnx(model, example, directory / ARTIFACT_FILES["onnx"])
+        (directory / ARTIFACT_FILES["onnx"]).write_bytes(onnx_bytes(model, example))
         traced = torch.jit.trace(model, example)  # type: ignore[no-untyped-call]
         traced.save(str(directory / ARTIFACT_FILES["torchscript"]))
     return [ARTIFACT_FILES[k] for k in ("safetensors", "spec", "onnx", "torchscript", "config")]
-
-
-def _onnx(model: nn.Module, example: torch.Tensor, path: Path) -> None:
-    names = {"input_names": ["input"], "output_names": ["output"]}
-    try:
-        torch.onnx.export(
-            model, (example,), str(path), dynamo=False, dynamic_axes={"input": {0: "batch"}},
-            input_names=names["input_names"], output_names=names["output_names"],
-            opset_version=18,
-        )  # fmt: skip
-    except Exception:
-        batch = torch.export.Dim("batch", min=1)
-        program = torch.onnx.export(
-            model, (example,), dynamo=True, dynamic_shapes=({0: batch},),
-            input_names=names["input_names"], output_names=names["output_names"],
-            opset_version=18,
-        )  # fmt: skip
-        assert program is not None
-        program.save(str(path))

@@ -7,16 +7,17 @@ that rebuilds it without neuralscope, and ONNX.
   same JSON the API takes;
 * the snippet is plain PyTorch: an ``nn.Sequential`` with the same module names, so
   ``model.load_state_dict(safetensors.torch.load_file(...))`` fits exactly;
-* ONNX via ``torch.onnx.export`` (opset 18, dynamic batch axis).
+* ONNX via ``torch.onnx.export`` (opset 18, dynamic batch axis): :func:`onnx_bytes`.
 
 Pure: every function returns bytes or text; writing files is the caller's business.
 """
 
 from __future__ import annotations
 
-import io
+import tempfile
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 from pydantic import BaseModel, ConfigDict
@@ -134,32 +135,46 @@ def pytorch_snippet(model: nn.Sequential, weights_file: str = "model.safetensors
 
 def to_onnx(model: nn.Module, input_shape: Sequence[int]) -> bytes:
     """The model in eval mode as ONNX bytes (opset 18), batch axis dynamic."""
+    return onnx_bytes(model, torch.zeros(2, *input_shape))
+
+
+def onnx_bytes(model: nn.Module, example: torch.Tensor) -> bytes:
+    """``model`` (in eval mode, restored after) as ONNX bytes, opset 18, with a dynamic batch
+    axis named ``batch``; ``example`` is one input batch (token ids for text models).
+
+    The one ONNX exporter of the project (Playground downloads, search trial artifacts).
+    ``torch.onnx.export``'s TorchScript-based path goes first: its dynamo path costs 7-11 s
+    per small model on a 2-core CPU (measured), more than many search trials take to train,
+    and changes process-wide fx state; the dynamo path is the fallback for what tracing cannot
+    export.
+    """
     was_training = model.training
     model.eval()
+    names = {"input_names": ["input"], "output_names": ["output"], "opset_version": 18}
     try:
-        example = torch.zeros(2, *input_shape)
-        buffer = io.BytesIO()
-        batch = torch.export.Dim("batch", min=1)
-        with warnings.catch_warnings():  # the exporter's own deprecation notices, not ours
-            warnings.simplefilter("ignore", FutureWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            program = _export(model, example, batch)
-        if program is None:  # pragma: no cover - dynamo=True always returns a program
-            raise RuntimeError("torch.onnx.export returned no program")
-        program.save(buffer)  # type: ignore[attr-defined]
-        return buffer.getvalue()
+        # Through a file: both exporters take a path (the dynamo program can only save to one).
+        with (
+            tempfile.TemporaryDirectory(prefix="neuralscope-onnx-") as tmp,
+            warnings.catch_warnings(),  # the exporters' own deprecation notices
+            torch.no_grad(),
+        ):
+            warnings.simplefilter("ignore")
+            path = Path(tmp) / "model.onnx"
+            try:
+                torch.onnx.export(
+                    model, (example,), str(path), dynamo=False,
+                    dynamic_axes={"input": {0: "batch"}}, **names,  # type: ignore[arg-type]
+                )  # fmt: skip
+            except Exception:
+                path.unlink(missing_ok=True)
+                batch = torch.export.Dim("batch", min=1)
+                program = torch.onnx.export(
+                    model, (example,), dynamo=True, dynamic_shapes=({0: batch},),
+                    verbose=False, **names,  # type: ignore[arg-type]
+                )  # fmt: skip
+                if program is None:  # pragma: no cover - dynamo=True returns a program
+                    raise RuntimeError("torch.onnx.export returned no program") from None
+                program.save(str(path))
+            return path.read_bytes()
     finally:
         model.train(was_training)
-
-
-def _export(model: nn.Module, example: torch.Tensor, batch: object) -> object:
-    return torch.onnx.export(
-        model,
-        (example,),
-        dynamo=True,
-        dynamic_shapes=({0: batch},),
-        input_names=["input"],
-        output_names=["output"],
-        opset_version=18,
-        verbose=False,
-    )

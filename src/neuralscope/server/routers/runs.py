@@ -33,11 +33,14 @@ from neuralscope.server.schemas import (
 )
 from neuralscope.server.views import (
     FLUSH_TIMEOUT_S,
+    EventQuery,
     dataset_points,
     live_snapshot,
+    recorded_events,
     run_out,
     series_out,
 )
+from neuralscope.store import RunRecord
 from neuralscope.training import Session, SessionConfig, SessionProbes
 from neuralscope.training.backprop import BackpropTrace, TraceUnsupported
 from neuralscope.training.export import export_spec, pytorch_snippet, to_onnx, to_safetensors
@@ -163,11 +166,8 @@ async def list_run_events(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> EventsOut:
     """Discrete events: status changes, hyperparameter changes and findings."""
-    await run_in_threadpool(services.store.runs.get, run_id)
-    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
-    events = await run_in_threadpool(
-        services.store.events.list, run_id, kinds=kinds, after_step=after_step, limit=limit
-    )
+    query = EventQuery(kinds=kinds, after_step=after_step, limit=limit)
+    events = await run_in_threadpool(recorded_events, services, run_id, query)
     return EventsOut(run_id=run_id, events=events)
 
 
@@ -182,19 +182,29 @@ async def get_run_snapshot(run_id: str, services: ServicesDep) -> LiveSnapshot:
     return await run_in_threadpool(live_snapshot, services, run_id)
 
 
+def _session_config(record: RunRecord) -> SessionConfig:
+    """A Playground run's config; a watched run trained elsewhere, on data this server lacks."""
+    if record.kind == "watch":
+        raise ApiError(409, "conflict", "a watched run's data stays with the process it ran in")
+    return SessionConfig.model_validate(record.config)
+
+
 @router.get(
     "/{run_id}/data",
     response_model=DatasetPoints,
     operation_id="get_run_data",
     responses={
         **NOT_FOUND,
-        409: {"model": ErrorResponse, "description": "An image set or a wide table"},
+        409: {
+            "model": ErrorResponse,
+            "description": "An image set, a wide table, or a watched run",
+        },
     },
 )
 async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
     """The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets."""
     record = await run_in_threadpool(services.store.runs.get, run_id)
-    config = SessionConfig.model_validate(record.config)
+    config = _session_config(record)
     kind = dataset_info(config.data).kind
     if kind == "image":
         raise ApiError(409, "conflict", "an image dataset has no points: use /samples")
@@ -209,14 +219,17 @@ async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
     "/{run_id}/samples",
     response_model=ImageSamples,
     operation_id="get_run_samples",
-    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "Not an image set"}},
+    responses={
+        **NOT_FOUND,
+        409: {"model": ErrorResponse, "description": "Not an image set, or a watched run"},
+    },
 )
 async def get_run_samples(
     run_id: str, services: ServicesDep, limit: Annotated[int, Query(ge=1, le=1000)] = 64
 ) -> ImageSamples:
     """The first ``limit`` validation images of an image dataset, as uint8 pixels."""
     record = await run_in_threadpool(services.store.runs.get, run_id)
-    config = SessionConfig.model_validate(record.config)
+    config = _session_config(record)
     if dataset_info(config.data).kind != "image":
         raise ApiError(409, "conflict", "only image datasets have samples: use /data")
     data = await run_in_threadpool(
@@ -335,9 +348,10 @@ async def _export_onnx(
     task: Callable[[Session, SessionProbes], list[Event]],
     copies: list[nn.Sequential],
 ) -> bytes:
-    """ONNX of a live run's model. torch's exporter changes process-wide fx state that a
-    concurrent optimizer step trips over (KeyError 'custom' in fx_traceback.annotate), and it
-    takes seconds, so a running run is paused around it and resumed after."""
+    """ONNX of a live run's model. torch's dynamo exporter (the fallback of
+    :func:`~neuralscope.training.export.onnx_bytes`) changes process-wide fx state that a
+    concurrent optimizer step trips over (KeyError 'custom' in fx_traceback.annotate), so a
+    running run is paused around the export and resumed after."""
     record = await run_in_threadpool(services.runs.call, run_id, task)
     config = SessionConfig.model_validate(record.config)
     spec = export_spec(config.spec, config.data)
