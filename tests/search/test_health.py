@@ -21,6 +21,7 @@ from neuralscope.search.health import (
     live_shares,
     param_efficiency,
     score,
+    skill_gate,
     split_p_value,
     stability,
 )
@@ -124,8 +125,25 @@ def test_score_weights_and_range() -> None:
         accuracy=0, utilization=0, param_efficiency=0, stability=0, gradient_health=0,
         convergence=0, consistency=1,
     )  # fmt: skip
-    assert score(1.0, parts, only_consistency) == 0.0
-    assert score(1.0, parts, HealthWeights()) == pytest.approx(100 * 7 / 8)  # weights sum to 8
+    assert score(1.0, parts, only_consistency, 10) == 0.0
+    assert score(1.0, parts, HealthWeights(), 10) == pytest.approx(100 * 7 / 8)  # weights sum to 8
+
+
+def test_a_model_at_chance_scores_zero_however_calm_its_training() -> None:
+    calm = HealthComponents(
+        utilization=1, param_efficiency=1, stability=1, gradient_health=1, convergence=0,
+        consistency=1,
+    )  # fmt: skip
+    weights = HealthWeights()
+    assert score(0.1, calm, weights, 10) == 0.0  # 1/K: it learned nothing
+    assert score(0.5, calm, weights, 2) == 0.0
+    # Half-way to the gate (kappa = 0.05) halves the score; from kappa = 0.1 on it is ungated.
+    half = 0.1 + 0.05 * 0.9
+    assert score(half, calm, weights, 10) == pytest.approx(0.5 * 100 * (5 + 2 * half) / 8)
+    gated_off = 0.1 + 0.1 * 0.9
+    assert score(gated_off, calm, weights, 10) == pytest.approx(100 * (5 + 2 * gated_off) / 8)
+    assert skill_gate(float("nan"), 10) == 0.0
+    assert skill_gate(0.0, 10) == 0.0  # below chance: clipped, never negative
 
 
 @pytest.fixture(scope="module")

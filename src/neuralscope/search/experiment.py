@@ -109,7 +109,7 @@ def train_trial(
     metrics = TrialMetrics(
         val_accuracy=val_accuracy,
         train_accuracy=float(train_correct.float().mean()),
-        health=score(val_accuracy, parts, config.study.health_weights),
+        health=score(val_accuracy, parts, config.study.health_weights, data.n_classes),
         components=parts,
         params=params,
         epochs=len(trace.epochs),

@@ -31,8 +31,14 @@ marked heuristic are defaults, not verdicts):
   for p >= 0.01, falling linearly in log10 p to 0 at p = 1e-6. Under iid splits the false
   alarm rate at p < 0.01 is ~1% (measured 0.85% in SCIENCE.md).
 
-score = 100 x sum_i w_i m_i / sum_i w_i over the six metrics and m_accuracy = validation
-accuracy, with the user's :class:`HealthWeights`.
+score = 100 x g x sum_i w_i m_i / sum_i w_i over the six metrics and m_accuracy = validation
+accuracy, with the user's :class:`HealthWeights`. The skill gate g = clip(kappa / 0.1, 0, 1),
+kappa = (acc - 1/K) / (1 - 1/K) the accuracy's skill over guessing among K classes (Cohen's
+kappa against a uniform guesser), keeps a model that learned nothing from scoring well on
+metrics that are vacuous for it (no dead units, a flat loss, steady gradients: a chance-level
+model scored 66 without it). The 0.1 cut-off is heuristic; the gate is 1 for every model at
+least a tenth of the way from chance to perfect accuracy. A majority-class predictor on an
+unbalanced set can pass it (its accuracy is above 1/K); its convergence metric stays low.
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ STABILITY_SCALE = 0.1
 LOSS_WINDOW = 10
 SPLITS = 5
 GL_FLAG = 5.0
+SKILL_GATE = 0.1
 
 
 def _clip(x: float) -> float:
@@ -220,8 +227,18 @@ def components(x: HealthInputs) -> HealthComponents:
     )
 
 
-def score(val_accuracy: float, parts: HealthComponents, weights: HealthWeights) -> float:
-    """The weighted health score, 0-100."""
+def skill_gate(val_accuracy: float, n_classes: int) -> float:
+    """g in [0, 1]: 0 at chance accuracy 1/K, 1 from a tenth of the way to perfect."""
+    chance = 1.0 / max(n_classes, 2)
+    kappa = (val_accuracy - chance) / (1.0 - chance) if math.isfinite(val_accuracy) else 0.0
+    return _clip(kappa / SKILL_GATE)
+
+
+def score(
+    val_accuracy: float, parts: HealthComponents, weights: HealthWeights, n_classes: int
+) -> float:
+    """The weighted health score, 0-100, times the skill gate (module docstring)."""
     w = weights.model_dump()
     m = {"accuracy": _clip(val_accuracy), **parts.model_dump()}
-    return float(100.0 * sum(w[k] * m[k] for k in w) / sum(w.values()))
+    mean = sum(w[k] * m[k] for k in w) / sum(w.values())
+    return float(100.0 * skill_gate(val_accuracy, n_classes) * mean)
