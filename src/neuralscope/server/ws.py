@@ -27,8 +27,8 @@ MAX_MESSAGES_PER_S = 20
 # All viewers of one run together get about this many messages per second (each at least
 # MIN_MESSAGES_PER_S): sends share the process (and the GIL) with the training thread, so 50
 # viewers at 20/s each would slow training down; fewer, coalesced messages carry the same news.
-RUN_MESSAGES_PER_S = 250
-MIN_MESSAGES_PER_S = 5
+RUN_MESSAGES_PER_S = 150
+MIN_MESSAGES_PER_S = 3
 # Snapshots built at once: a burst of viewers joining (50 tabs opening a shared link) would
 # otherwise materialise 50 copies of the run's curves together and raise the process's memory
 # high-water mark with the run's length; two keep both cores busy.
