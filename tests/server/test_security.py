@@ -15,6 +15,7 @@ from tests.serverproc import ServerProcess
 import neuralscope.server
 from neuralscope.config import Settings
 from neuralscope.server import create_app
+from neuralscope.store.shares import token_hash
 
 
 @pytest.fixture
@@ -147,8 +148,19 @@ def test_no_token_reaches_the_server_log(tmp_path: Path) -> None:
             )
             assert http.get(f"/api/runs/{run['id']}?token={token}").status_code == 401
             assert http.get("/api/nope", headers=auth).status_code == 404
+            # Share tokens are secrets too: created, opened, revoked, opened again.
+            link = http.post(f"/api/runs/{run['id']}/share", headers=auth).json()
+            assert http.get(f"/api/shared/{link['token']}").status_code == 200
+            listed = http.get(f"/api/runs/{run['id']}/shares", headers=auth)
+            assert link["token"] not in listed.text
+            revoke = http.delete(f"/api/runs/{run['id']}/shares/{link['id']}", headers=auth)
+            assert revoke.status_code == 200
+            assert http.get(f"/api/shared/{link['token']}").status_code == 404
+            assert http.post(f"/api/shared/{link['token']}/fork", headers=auth).status_code == 404
     finally:
         server.stop()
     log = server.log_path.read_text()
     assert "http://127.0.0.1" in log  # the log was written
     assert token not in log
+    assert link["token"] not in log
+    assert token_hash(link["token"]) not in log

@@ -29,7 +29,7 @@ def shared(client: TestClient) -> tuple[str, str]:
     assert share.status_code == 201
     token = share.json()["token"]
     assert share.json()["url"] == f"/#/shared/{token}"
-    assert len(token) == 32  # token_urlsafe(24): 192 random bits
+    assert len(token) == 43  # token_urlsafe(32): 256 random bits
     return run["id"], token
 
 
@@ -126,3 +126,50 @@ def test_fork_creates_a_new_unstarted_run_with_the_same_config(
     started = fresh.post(f"/api/runs/{fork['id']}/control", json={"action": "start"})
     assert started.status_code == 200
     wait_for(fresh, fork["id"], lambda r: r["status"] == "completed")
+
+
+def test_links_are_listed_without_tokens_and_revoked_by_id(
+    client: TestClient, shared: tuple[str, str], fresh: TestClient
+) -> None:
+    run_id, token = shared
+    second = client.post(f"/api/runs/{run_id}/share").json()
+    assert set(second) == {"id", "created_at", "token", "url"}
+    listed = client.get(f"/api/runs/{run_id}/shares")
+    assert listed.status_code == 200
+    links = listed.json()["links"]
+    assert [link["id"] for link in links][-1] == second["id"]
+    assert len(links) == 2
+    assert all(set(link) == {"id", "created_at"} for link in links)
+    assert token not in listed.text
+    assert second["token"] not in listed.text
+    first_id = next(link["id"] for link in links if link["id"] != second["id"])
+
+    assert fresh.get(f"/api/shared/{token}").status_code == 200  # open in another browser
+    revoked = client.delete(f"/api/runs/{run_id}/shares/{first_id}")
+    assert revoked.status_code == 200
+    assert [link["id"] for link in revoked.json()["links"]] == [second["id"]]  # what is left
+    gone = fresh.get(f"/api/shared/{token}")  # the very next request
+    assert gone.status_code == 404
+    assert gone.json()["error"]["message"] == "no shared run at this link"
+    assert fresh.post(f"/api/shared/{token}/fork").status_code == 404
+    assert fresh.get(f"/api/shared/{second['token']}").status_code == 200  # the other one lives
+    assert [link["id"] for link in client.get(f"/api/runs/{run_id}/shares").json()["links"]] == [
+        second["id"]
+    ]
+    again = client.delete(f"/api/runs/{run_id}/shares/{first_id}")
+    assert again.status_code == 404
+    assert again.json()["error"]["code"] == "not_found"
+
+
+def test_revoking_needs_the_right_run_and_an_existing_link(
+    client: TestClient, shared: tuple[str, str]
+) -> None:
+    run_id, token = shared
+    share_id = client.get(f"/api/runs/{run_id}/shares").json()["links"][0]["id"]
+    other = client.post("/api/runs", json=small_run(start=False)).json()["id"]
+    assert client.get(f"/api/runs/{other}/shares").json() == {"run_id": other, "links": []}
+    assert client.delete(f"/api/runs/{other}/shares/{share_id}").status_code == 404
+    assert client.delete(f"/api/runs/{run_id}/shares/{token}").status_code == 404  # not by token
+    assert client.get("/api/runs/nope/shares").status_code == 404
+    assert client.delete(f"/api/runs/nope/shares/{share_id}").status_code == 404
+    assert client.get(f"/api/shared/{token}").status_code == 200

@@ -24,9 +24,23 @@ class CsvUploadOut(BaseModel):
     table: TableRef
 
 
-class ShareOut(BaseModel):
+class ShareLinkOut(BaseModel):
+    """A share link as listed to its run's owner: never its token (only hashed at rest)."""
+
+    id: str = Field(description="Not secret: names the link to revoke it")
+    created_at: datetime
+
+
+class ShareOut(ShareLinkOut):
+    """A new share link: the only response that ever carries its token."""
+
     token: str = Field(description="The secret of the link; whoever has it can read the run")
     url: str = Field(description="Path of the read-only replay page: /#/shared/<token>")
+
+
+class ShareLinksOut(BaseModel):
+    run_id: str
+    links: list[ShareLinkOut] = Field(description="The run's live links, oldest first")
 
 
 class SharedRunOut(BaseModel):

@@ -40,7 +40,7 @@ _MIGRATION_LOCK_KEY = 0x6E737472  # "nstr": serialises concurrent migrators on P
 # of the same database (search studies share the project's database URL).
 VERSION_TABLE = "neuralscope_alembic_version"
 _LEGACY_VERSION_TABLE = "alembic_version"
-_OWN_REVISIONS = ("0001", "0002", "0003", "0004")
+_OWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 
 def mask_url(url: str | URL) -> str:

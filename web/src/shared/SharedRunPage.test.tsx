@@ -90,4 +90,21 @@ describe("SharedRunPage", () => {
     expect((await screen.findByRole("alert")).textContent).toContain("this server needs a token");
     expect(window.location.hash).toBe("");
   });
+
+  it("says the link no longer works when it was revoked while the page was open", async () => {
+    const { api } = fakeServer({
+      [PATH]: () => ({ body: fixtures.shared() }),
+      [`POST /api/shared/${TOKEN}/fork`]: () => ({
+        status: 404,
+        body: { error: { code: "not_found", message: "no shared run at this link" } },
+      }),
+    });
+    renderWithApi(<SharedRunPage token={TOKEN} />, api);
+    fireEvent.click(await screen.findByTestId("fork-button"));
+    const gone = await screen.findByTestId("shared-not-found");
+    expect(gone.textContent).toContain("This share link no longer works");
+    expect(gone.textContent).toContain("revoked");
+    expect(screen.queryByTestId("shared-run")).toBeNull();
+    expect(window.location.hash).toBe("");
+  });
 });

@@ -1,6 +1,8 @@
 /**
  * A shared run, read-only (``#/shared/<token>``): its curves with markers, its decision boundary
  * frame by frame, and a Fork button that makes a new run of the same config for the viewer.
+ * A link its owner revoked answers 404, on load or on Fork: both show the same "no longer
+ * works" message (the replay is one request, so nothing else stays open).
  */
 
 import { useId, useMemo, useState } from "react";
@@ -16,7 +18,7 @@ import { MarkersList } from "../components/MarkersList";
 import { Panel } from "../components/Panel";
 import { navigate } from "../router";
 
-export const NOT_FOUND_MESSAGE = "This share link does not exist or was removed";
+export const NOT_FOUND_MESSAGE = "This share link no longer works";
 
 /** The replay, or ``null`` when the server has no shared run at this link (404). */
 type Replay = SharedRunOut | null;
@@ -53,17 +55,20 @@ export function SharedRunPage({ token }: { token: string }) {
       </div>
     );
   }
-  if (replay.data === null) {
-    return (
-      <div className="empty-state" data-testid="shared-not-found" role="alert">
-        <h1>{NOT_FOUND_MESSAGE}</h1>
-        <p>
-          Ask for a new link, or go to the <a href="#/playground">Playground</a> to train a run of your own.
-        </p>
-      </div>
-    );
-  }
+  if (replay.data === null) return <LinkGone />;
   return <SharedRun token={token} replay={replay.data} />;
+}
+
+function LinkGone() {
+  return (
+    <div className="empty-state" data-testid="shared-not-found" role="alert">
+      <h1>{NOT_FOUND_MESSAGE}</h1>
+      <p>
+        Its owner revoked it, or it never existed. Ask for a new link, or go to the <a href="#/playground">Playground</a> to
+        train a run of your own.
+      </p>
+    </div>
+  );
 }
 
 function SharedRun({ token, replay }: { token: string; replay: SharedRunOut }) {
@@ -73,6 +78,7 @@ function SharedRun({ token, replay }: { token: string; replay: SharedRunOut }) {
   const [chosen, setChosen] = useState<number | null>(null);
   const [forking, setForking] = useState(false);
   const [forkError, setForkError] = useState<string | null>(null);
+  const [gone, setGone] = useState(false);
   const sliderId = useId();
 
   const last = frames.length - 1;
@@ -86,10 +92,13 @@ function SharedRun({ token, replay }: { token: string; replay: SharedRunOut }) {
       const run = await call(api.rest.POST("/api/shared/{token}/fork", { params: { path: { token } } }));
       navigate({ page: "playground", runId: run.id });
     } catch (e) {
-      setForkError(errorMessage(e));
+      if (e instanceof ApiError && e.status === 404) setGone(true); // revoked while open
+      else setForkError(errorMessage(e));
       setForking(false);
     }
   };
+
+  if (gone) return <LinkGone />;
 
   return (
     <div className="shared-page" data-testid="shared-run">

@@ -17,7 +17,7 @@ from neuralscope.events import Event, EventKind, HistogramsEvent
 from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse, RunOut
-from neuralscope.server.views import FLUSH_TIMEOUT_S, run_out
+from neuralscope.server.views import EventQuery, recorded_events, run_out
 from neuralscope.store import RunNotFound
 from neuralscope.store.owner import REMOTE
 from neuralscope.watching.config import WatchRunConfig
@@ -129,13 +129,8 @@ async def list_watch_histograms(
     limit: Annotated[int, Query(ge=1, le=2000)] = 500,
 ) -> HistogramFrames:
     """Weight, bias, gradient and activation histograms recorded after ``after_step``."""
-    await run_in_threadpool(services.store.runs.get, run_id)
-    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
-    events = await run_in_threadpool(
-        lambda: services.store.snapshots.list(
-            run_id, EventKind.HISTOGRAMS, after_step=after_step, limit=limit
-        )
-    )
+    query = EventQuery(snapshot=EventKind.HISTOGRAMS, after_step=after_step, limit=limit)
+    events = await run_in_threadpool(recorded_events, services, run_id, query)
     return HistogramFrames(
         run_id=run_id, frames=[e for e in events if isinstance(e, HistogramsEvent)]
     )

@@ -1,10 +1,14 @@
 """Share links: ``POST /api/runs/{id}/share``, ``GET /api/shared/{token}`` (a read-only
-replay) and ``POST /api/shared/{token}/fork`` (issue #3).
+replay) and ``POST /api/shared/{token}/fork`` (issue #3); ``GET /api/runs/{id}/shares`` and
+``DELETE /api/runs/{id}/shares/{share_id}`` list and revoke a run's links (issue #8).
 
 Read-only by construction: the replay carries no run id (events in it read ``run_id:
 "shared"``), and the only write behind a token is a fork, a new run of the same config that
-its creator then owns. A token is found by a database lookup on its primary key (see
-:mod:`neuralscope.store.shares`); an unknown token is 404 and says nothing more.
+its creator then owns. A token is found by a database lookup on its SHA-256 (see
+:mod:`neuralscope.store.shares`); an unknown or revoked token is 404 and says nothing more.
+Every request resolves the token afresh and the replay is one response (there is no shared
+stream to keep open), so a revoked link is dead from the very next request. The token is
+returned once, by the ``POST`` that creates it; listings carry only the link's id.
 """
 
 from __future__ import annotations
@@ -19,7 +23,12 @@ from neuralscope.events import Event, EventKind
 from neuralscope.server.deps import Services, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import DatasetPoints, ErrorResponse, RunOut
-from neuralscope.server.schemas_playground import SharedRunOut, ShareOut
+from neuralscope.server.schemas_playground import (
+    SharedRunOut,
+    ShareLinkOut,
+    ShareLinksOut,
+    ShareOut,
+)
 from neuralscope.server.views import (
     CURVE_PREFIXES,
     FLUSH_TIMEOUT_S,
@@ -63,7 +72,39 @@ async def share_run(run_id: str, services: ServicesDep) -> ShareOut:
     if record.kind != "playground":
         raise ApiError(409, "conflict", f"only Playground runs can be shared, not {record.kind!r}")
     link = await run_in_threadpool(services.store.shares.create, run_id)
-    return ShareOut(token=link.token, url=f"/#/shared/{link.token}")
+    return ShareOut(
+        id=link.id, created_at=link.created_at, token=link.token, url=f"/#/shared/{link.token}"
+    )
+
+
+@router.get(
+    "/api/runs/{run_id}/shares",
+    response_model=ShareLinksOut,
+    operation_id="list_run_shares",
+    responses={404: {"model": ErrorResponse, "description": "No run with this id"}},
+)
+async def list_run_shares(run_id: str, services: ServicesDep) -> ShareLinksOut:
+    """The run's live share links, oldest first: ids and dates, never their tokens."""
+    links = await run_in_threadpool(services.store.shares.for_run, run_id)
+    return ShareLinksOut(
+        run_id=run_id, links=[ShareLinkOut(id=li.id, created_at=li.created_at) for li in links]
+    )
+
+
+@router.delete(
+    "/api/runs/{run_id}/shares/{share_id}",
+    response_model=ShareLinksOut,
+    operation_id="revoke_run_share",
+    responses={404: {"model": ErrorResponse, "description": "This run has no such link"}},
+)
+async def revoke_run_share(run_id: str, share_id: str, services: ServicesDep) -> ShareLinksOut:
+    """Revoke a link: from now on its token opens nothing (404), as if it never existed.
+    Answers the run's links that are left."""
+    try:
+        await run_in_threadpool(services.store.shares.revoke, run_id, share_id)
+    except ShareNotFound as exc:
+        raise ApiError(404, "not_found", f"run {run_id!r} has no share link {share_id!r}") from exc
+    return await list_run_shares(run_id, services)
 
 
 def _anonymous(events: list[Event]) -> list[Event]:
