@@ -79,3 +79,22 @@ def test_what_if_prunes_a_copy_and_reports_the_change(
     assert reinit.loss_after > reinit.loss_before + 0.1
     for key, value in model.state_dict().items():  # the user's model is untouched
         assert torch.equal(value, before[key])
+
+
+def test_without_the_probe_the_same_importance_and_no_uninformative_alert(
+    idle: tuple[nn.Module, torch.Tensor, torch.Tensor],
+) -> None:
+    model, x, y = idle
+    full = decompose(model, x, y, layer="1", config=DecomposeConfig(random_sets=50))
+    cheap = decompose(model, x, y, layer="1", config=DecomposeConfig(random_sets=50, probe_folds=0))
+    for a, b in zip(full.modules, cheap.modules, strict=True):
+        assert a.units == b.units
+        assert a.metrics is not None
+        assert b.metrics is not None
+        assert a.metrics.importance == b.metrics.importance  # ablation does not need the probe
+        assert a.metrics.probe_accuracy
+        assert not b.metrics.probe_accuracy
+        assert b.metrics.label.startswith("not probed; strongest drive: class ")
+    codes = {f.code for f in full.findings}
+    assert "uninformative_module" in codes
+    assert {f.code for f in cheap.findings} == codes - {"uninformative_module"}

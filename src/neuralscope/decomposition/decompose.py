@@ -69,7 +69,8 @@ class DecomposeConfig:
             (measured). 0.3 follows Newman & Girvan 2004 (heuristic, configurable).
         random_sets: random unit sets per module size for the importance percentile
             (SCIENCE.md asks for 1000 where affordable).
-        probe_folds: folds of the held-out logistic probe.
+        probe_folds: folds of the held-out logistic probe; 0 skips the probe (no probe
+            accuracy, so no uninformative_module alert; a search trial's summary uses 0).
         metrics: compute per-module metrics when targets are given.
         seed: for every random draw.
     """

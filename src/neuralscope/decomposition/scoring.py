@@ -97,7 +97,8 @@ class LayerScorer:
         a = self.acts[:, mod.units]
         probe, chance, preferred, sels = [], [], [], []
         for t, y in enumerate(self.labels):
-            probe.append(probe_accuracy(a, y, self.folds, self.seed + t))
+            if self.folds > 0:  # 0: no probe (its LBFGS is most of an evaluation's cost)
+                probe.append(probe_accuracy(a, y, self.folds, self.seed + t))
             chance.append(float(np.bincount(y).max() / y.size))
             sel, pref = selectivity(a, y)
             sels.append(sel)
@@ -111,7 +112,9 @@ class LayerScorer:
             chance=chance,
             selectivity=float(np.mean(sels)) if sels else 0.0,
             preferred_class=preferred,
-            label=function_label(probe, chance, preferred, float(np.mean(sels)) if sels else 0.0),
+            label=function_label(probe, chance, preferred, float(np.mean(sels)) if sels else 0.0)
+            if self.folds > 0 or not self.labels
+            else f"not probed; strongest drive: class {preferred[0]}",
             top_input_pattern=pattern.reshape(-1).tolist(),
             input_shape=list(pattern.shape),
         )

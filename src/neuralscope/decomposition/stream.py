@@ -270,5 +270,5 @@ class ModuleStream:
                     w = what_if(model, mod, intervention, self.live.inputs, targets)
                 except LookupError:
                     break
-                out.append(ModulePreview(**w.model_dump()))
+                out.append(ModulePreview(**w.model_dump(exclude={"f1_before", "f1_after"})))
         return out

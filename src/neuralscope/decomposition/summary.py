@@ -3,9 +3,12 @@
 ``module_summary(model, inputs, targets)`` decomposes the model's activation layers (or the
 given ones) with the defaults of ``decompose`` (correlation components, ablation importance
 against random unit sets: SCIENCE.md section 4) and keeps what a study compares across trials:
-modules per layer, whether the structure is significant, modularity, dead units, every
-module's size, importance, function label, and the alert codes. Values are plain floats, ints
-and strings (Optuna user attributes need JSON), with non-finite numbers as None.
+modules per layer, whether the structure is significant, modularity, its permutation p-value,
+dead units, the largest module's share of the live units and the dominant module's share of
+the ablation importance, every module's size, importance, function label, and the alert codes.
+``summarize`` does the same for a decomposition already made (a search trial's last live
+snapshot). Values are plain floats, ints and strings (Optuna user attributes need JSON), with
+non-finite numbers as None.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import torch
 from torch import nn
 
 from neuralscope.decomposition.decompose import DecomposeConfig, decompose
+from neuralscope.decomposition.results import Decomposition, LayerDecomposition
 from neuralscope.monitor.hooks import watched_layers
 
 Json = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
@@ -42,19 +46,32 @@ def module_summary(
     names = list(layers) if layers is not None else [n for n, _ in watched_layers(model)]
     if not names:
         return {"layers": [], "modules": [], "findings": []}
-    result = decompose(model, inputs, targets, layer=names, config=config)
-    out_layers: list[Json] = [
-        {
-            "layer": layer.layer,
-            "units": layer.units,
-            "modules": len(layer.modules),
-            "significant": layer.significant,
-            "modularity": _num(layer.modularity),
-            "p_value": _num(layer.p_value),
-            "dead_units": len(layer.dead_units),
-        }
-        for layer in result.layers
-    ]
+    return summarize(decompose(model, inputs, targets, layer=names, config=config))
+
+
+def layer_stats(layer: LayerDecomposition) -> dict[str, Json]:
+    """One layer's entry: module count, significance, Q, p, dead units, the largest module's
+    share of the live units, and the dominant module's share of the importance (None when
+    the modules carry no ablation metrics)."""
+    live = layer.units - len(layer.dead_units)
+    sizes = [len(m.units) for m in layer.modules]
+    shares = [m.metrics.importance.share for m in layer.modules if m.metrics is not None]
+    return {
+        "layer": layer.layer,
+        "units": layer.units,
+        "modules": len(layer.modules),
+        "significant": layer.significant,
+        "modularity": _num(layer.modularity),
+        "p_value": _num(layer.p_value),
+        "dead_units": len(layer.dead_units),
+        "largest_share": _num(max(sizes) / live) if sizes and live > 0 else None,
+        "dominant_share": _num(max(shares)) if shares else None,
+    }
+
+
+def summarize(result: Decomposition) -> dict[str, Json]:
+    """``module_summary``'s JSON for a decomposition already made."""
+    out_layers: list[Json] = [layer_stats(layer) for layer in result.layers]
     modules: list[Json] = []
     for mod in result.modules:
         m = mod.metrics

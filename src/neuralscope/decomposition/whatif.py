@@ -3,7 +3,8 @@
 ``Prune`` zeroes the module's units at their source (the rows of the Linear/Conv that
 produces the layer, and their biases); ``Reinitialize`` redraws those rows with PyTorch's
 default Linear/Conv initialisation (kaiming_uniform with a = sqrt(5)). The user's model is
-never touched.
+never touched. Measured on the probe batch: the task loss, and per task the accuracy and the
+per-class F1 (precision/recall as in metrics.class_scores), before and after.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 import torch
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from torch import nn
 
 from neuralscope.decomposition import _probe
@@ -85,6 +86,8 @@ class WhatIf(BaseModel):
     loss_after: float
     accuracy_before: list[float]
     accuracy_after: list[float]
+    f1_before: list[list[float]] = Field(default_factory=list, description="[task][class]")
+    f1_after: list[list[float]] = Field(default_factory=list, description="[task][class]")
 
 
 def what_if(
@@ -94,7 +97,8 @@ def what_if(
     inputs: torch.Tensor,
     targets: torch.Tensor,
 ) -> WhatIf:
-    """Loss and per-task accuracy before and after ``intervention`` on a copy of ``model``."""
+    """Loss, per-task accuracy and per-class F1 before and after ``intervention`` on a copy of
+    ``model`` (``model`` itself is left as it was)."""
     probe = _probe.capture(model, [module.layer], inputs[:1])[0][module.layer]
     clone = copy.deepcopy(model)
     intervention.apply(source_of(clone, module.layer, int(probe.shape[1])), module.units)
@@ -103,12 +107,15 @@ def what_if(
         with _probe.evaluating(net), torch.no_grad():
             out = _probe._tensor(net(inputs))
         loss = float(_probe.task_loss(out.unsqueeze(0), targets)[0])
-        scores.append((loss, [s.accuracy for s in output_scores(out, targets)]))
+        scores.append((loss, output_scores(out, targets)))
+    (loss_before, before), (loss_after, after) = scores
     return WhatIf(
         module=module.id,
         intervention=intervention.name,
-        loss_before=scores[0][0],
-        loss_after=scores[1][0],
-        accuracy_before=scores[0][1],
-        accuracy_after=scores[1][1],
+        loss_before=loss_before,
+        loss_after=loss_after,
+        accuracy_before=[s.accuracy for s in before],
+        accuracy_after=[s.accuracy for s in after],
+        f1_before=[s.f1 for s in before],
+        f1_after=[s.f1 for s in after],
     )

@@ -28,19 +28,23 @@ from neuralscope.search.contract import (
     ATTR_CONFIG,
     ATTR_CURVE,
     ATTR_METRICS,
+    ATTR_MODULES,
     ATTR_PRUNED_BY,
     ATTR_WORKER,
     ArchitectureLayer,
     CurvePoint,
     StudyConfig,
     TrialMetrics,
+    TrialModules,
 )
 from neuralscope.search.study import StudyNotFound  # one "no such study" for the package
 
 TrialState = Literal["running", "complete", "pruned", "fail", "waiting"]
 StudyState = Literal["running", "finished", "cancelled", "idle"]
 TrialOrder = Literal["number", "-number", "best"]
-_CARD_KEYS = (ATTR_METRICS, ATTR_ARCHITECTURE, ATTR_PRUNED_BY, ATTR_WORKER, ATTR_CURVE)
+_CARD_KEYS = (
+    ATTR_METRICS, ATTR_ARCHITECTURE, ATTR_PRUNED_BY, ATTR_WORKER, ATTR_CURVE, ATTR_MODULES,
+)  # fmt: skip
 _DETAIL_KEYS = (*_CARD_KEYS, ATTR_ARTIFACTS)
 
 
@@ -86,6 +90,9 @@ class TrialSummary(_Out):
     curve: list[CurvePoint]
     pruned_by: str | None
     worker: str | None
+    modules: TrialModules | None = Field(
+        default=None, description="functional modules of the last hidden layer (issue #7)"
+    )
     started_at: datetime | None
     completed_at: datetime | None
 
@@ -131,6 +138,7 @@ def _trial(row: _rows.TrialRow, detail: bool = False) -> TrialSummary:
         "curve": a.get(ATTR_CURVE) or [],
         "pruned_by": a.get(ATTR_PRUNED_BY),
         "worker": a.get(ATTR_WORKER),
+        "modules": a.get(ATTR_MODULES),
         "started_at": row.started,
         "completed_at": row.completed,
     }

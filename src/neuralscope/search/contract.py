@@ -16,7 +16,9 @@ values validated by the models in this module:
   (``ARTIFACT_FILES``);
 * trial ``ATTR_WORKER``: ``"host:pid"`` of the worker that ran it;
 * trial ``ATTR_PRUNED_BY``: why a trial was pruned (``"intermediate"``, ``"cancelled"`` for a
-  trial stopped at an epoch end by a cancel, or a health finding code).
+  trial stopped at an epoch end by a cancel, or a health finding code);
+* trial ``ATTR_MODULES``: the :class:`TrialModules` of its last hidden layer (issue #7),
+  rewritten after every epoch.
 
 Objective values (``trial.values``): ``accuracy`` -> ``[val_accuracy]`` (maximise); ``health`` ->
 ``[balanced score]`` (maximise, see :mod:`neuralscope.search.health`); ``pareto`` ->
@@ -38,6 +40,7 @@ ATTR_ARCHITECTURE = "neuralscope.architecture"
 ATTR_ARTIFACTS = "neuralscope.artifacts"
 ATTR_WORKER = "neuralscope.worker"
 ATTR_PRUNED_BY = "neuralscope.pruned_by"
+ATTR_MODULES = "neuralscope.modules"
 
 # Files a finished trial leaves in its ATTR_ARTIFACTS directory (the server offers these).
 ARTIFACT_FILES = {
@@ -218,3 +221,37 @@ class ArchitectureLayer(_Frozen):
     activation: str | None = None
     bidirectional: bool | None = None
     health: float | None = Field(default=None, ge=0, le=1, description="share of live units")
+
+
+class ModulesPoint(_Frozen):
+    """The last hidden layer's modules after one epoch (identification only)."""
+
+    epoch: int = Field(ge=1)
+    modules: int = Field(ge=0)
+    modularity: float | None
+    p_value: float | None
+
+
+class TrialModules(_Frozen):
+    """Functional modules of a trial's last hidden layer (ATTR_MODULES): decomposed on a fixed
+    validation probe batch after every epoch, identities tracked across epochs by Hungarian
+    matching on Jaccard overlap, with ablation importance at the last epoch
+    (``neuralscope.decomposition.summary``; SCIENCE.md section 4)."""
+
+    layer: str
+    units: int = Field(ge=0)
+    epoch: int = Field(ge=1, description="epoch of this summary")
+    probe_samples: int = Field(ge=0)
+    modules: int = Field(ge=0)
+    significant: bool = Field(description="False: no significant modular structure (one module)")
+    modularity: float | None = Field(description="Newman's Q of the partition")
+    p_value: float | None = Field(description="permutation p-value against shuffled affinity")
+    dead_units: int = Field(ge=0)
+    largest_share: float | None = Field(description="largest module's share of the live units")
+    dominant_share: float | None = Field(
+        description="largest share of the ablation importance (None before the last epoch)"
+    )
+    alerts: list[str] = Field(description="decomposition finding codes (dead_module, ...)")
+    changes: int = Field(ge=0, description="module births, dissolutions, splits and merges")
+    history: list[ModulesPoint]
+    seconds: float = Field(ge=0, description="time spent decomposing in this trial")

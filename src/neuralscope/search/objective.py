@@ -10,6 +10,10 @@ accuracy, health so far), then the trial is stopped:
 * as *pruned* by Optuna's pruner on intermediate validation accuracy (single-objective studies;
   ATTR_PRUNED_BY = ``"intermediate"``);
 * as *pruned* with ATTR_PRUNED_BY = ``"cancelled"`` when the study was cancelled.
+
+Before those checks ATTR_MODULES is rewritten too: the functional modules of the last hidden
+layer on the same fixed validation probe batch (search.trial_modules; ``modules=False``
+turns it off, e.g. to measure its cost).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,6 +37,7 @@ from neuralscope.search.contract import (
     ATTR_ARTIFACTS,
     ATTR_CURVE,
     ATTR_METRICS,
+    ATTR_MODULES,
     ATTR_PRUNED_BY,
     ATTR_WORKER,
     DIRECTIONS,
@@ -50,6 +56,7 @@ from neuralscope.search.health import (
 from neuralscope.search.hyperparams import family_for_kind
 from neuralscope.search.models import ModelSpec, count_params, unit_layers
 from neuralscope.search.spaces import default_space, sample
+from neuralscope.search.trial_modules import TrialModuleWatch
 
 COLLAPSE_SPIKES = 3
 EPOCH_PROBE = 256
@@ -94,7 +101,10 @@ class Objective:
         device: str = "cpu",
         on_start: Callable[[optuna.Trial], None] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        *,
+        modules: bool = True,
     ) -> None:
+        self.modules = modules
         self.cancelled = cancelled
         self.config = config
         self.data = data
@@ -119,10 +129,20 @@ class Objective:
             seed=trial_seed(self.config, trial.number),
         )
         curve: list[dict[str, object]] = []
+        watch: list[TrialModuleWatch | None] = []  # made at the first epoch end
+        started = time.perf_counter()
 
         def on_epoch(
             record: EpochRecord, trace: FitTrace, model: nn.Module, spec: ModelSpec
         ) -> None:
+            if self.modules and math.isfinite(record.train_loss):  # a diverged net: pruned below
+                if not watch:
+                    watch.append(self._watch(model, spec, epochs))
+                if watch[0] is not None:
+                    elapsed = time.perf_counter() - started
+                    summary = watch[0].after_epoch(record.epoch, model, elapsed)
+                    if summary is not None:
+                        trial.set_user_attr(ATTR_MODULES, summary.model_dump(mode="json"))
             self._epoch(trial, record, trace, model, spec, curve)
 
         result = train_trial(run, self.data, self.device, on_epoch)
@@ -141,6 +161,16 @@ class Objective:
             return metrics.health
         return [metrics.val_accuracy, metrics.health, float(metrics.params)]
 
+    def _watch(self, model: nn.Module, spec: ModelSpec, epochs: int) -> TrialModuleWatch | None:
+        hidden = unit_layers(model, spec)
+        if not hidden:
+            return None
+        layer = hidden[-1].probe
+        targets = torch.from_numpy(np.ascontiguousarray(self.data.y_val[:EPOCH_PROBE]))
+        return TrialModuleWatch(
+            layer, model_input(self.data, self.device), targets.to(self.device).long(), epochs
+        )
+
     def _epoch(
         self,
         trial: optuna.Trial,
@@ -156,7 +186,10 @@ class Objective:
             trace, live, trace.val_correct, count_params(model), len(self.data.y_train),
             self.data.n_classes,
         )  # fmt: skip
-        health = score(record.val_accuracy, components(inputs), self.config.health_weights)
+        health = score(
+            record.val_accuracy, components(inputs), self.config.health_weights,
+            self.data.n_classes,
+        )  # fmt: skip
         point = CurvePoint(
             epoch=record.epoch,
             train_loss=record.train_loss if math.isfinite(record.train_loss) else 1e30,

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { decodeCompactArray } from "../api/compact";
 import type { ModulePreview, ModuleState } from "./types";
+import { WhatIfPanel } from "./WhatIfPanel";
 import { CLASS_COLOURS, divergingColour, functionLabel, greyColour, imageShape, moduleColour } from "./layout";
 
 const UNITS_SHOWN = 32;
@@ -159,10 +160,13 @@ export function ModuleDetail({
   module,
   previews,
   onClose,
+  runId = null,
 }: {
   module: ModuleState;
   previews: ModulePreview[];
   onClose: () => void;
+  /** The run whose model this server holds (what-if previews on demand); null: none. */
+  runId?: string | null;
 }) {
   const s = module.scores;
   const mine = previews.filter((p) => p.module === module.id);
@@ -207,6 +211,14 @@ export function ModuleDetail({
             </li>
           ))}
         </ul>
+      )}
+      {runId ? (
+        <WhatIfPanel key={module.id} runId={runId} moduleId={module.id} />
+      ) : (
+        <p className="muted" data-testid="modmap-whatif-off">
+          What-if previews on demand need the run's model in this server (a Playground run started since the server
+          started).
+        </p>
       )}
       <div className="modmap-detail-grid">
         <div>

@@ -28,6 +28,8 @@ export interface ModuleMapProps {
   /** A one-off re-run to show instead of the recorded snapshot (not recorded). */
   explored?: ModulesEvent | null;
   onLeaveExplored?: () => void;
+  /** The run whose model this server holds: offer what-if previews for any module. */
+  runId?: string | null;
 }
 
 function Graph({
@@ -199,7 +201,7 @@ function Timeline({ snapshots, onStep }: { snapshots: ModulesEvent[]; onStep: (i
   );
 }
 
-export function ModuleMap({ snapshots, explored = null, onLeaveExplored }: ModuleMapProps) {
+export function ModuleMap({ snapshots, explored = null, onLeaveExplored, runId = null }: ModuleMapProps) {
   const [chosen, setChosen] = useState<number | null>(null);
   const [mode, setMode] = useState<EdgeMode>("gradient");
   const [selected, setSelected] = useState<string | null>(null);
@@ -264,7 +266,7 @@ export function ModuleMap({ snapshots, explored = null, onLeaveExplored }: Modul
         )}
       </div>
       <Graph snapshot={snapshot} mode={mode} selected={selected} onSelect={setSelected} />
-      {module && <ModuleDetail module={module} previews={p.previews} onClose={() => setSelected(null)} />}
+      {module && <ModuleDetail module={module} previews={p.previews} onClose={() => setSelected(null)} runId={runId} />}
       <h3>Metrics</h3>
       <MetricsTable modules={p.modules} onSelect={setSelected} />
       <h3>Alerts</h3>

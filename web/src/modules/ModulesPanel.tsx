@@ -1,7 +1,8 @@
 /**
  * A run's module map, loaded over REST (``GET /api/runs/{id}/modules``) and asked again every
  * few seconds while the run is live, with the controls that re-run the decomposition of the
- * run's current model (``POST /api/runs/{id}/modules/decompose``; Playground runs only).
+ * run's current model (``POST /api/runs/{id}/modules/decompose``; Playground runs only), and
+ * what-if previews for any module (``POST /api/runs/{id}/modules/{module}/what-if``; same runs).
  */
 
 import { useEffect, useState, type FormEvent } from "react";
@@ -143,7 +144,12 @@ export function ModulesPanel({ runId, live, canRerun }: ModulesPanelProps) {
       )}
       {canRerun && snapshots.length > 0 && <Controls runId={runId} onResult={setExplored} />}
       {snapshots.length > 0 && (
-        <ModuleMap snapshots={snapshots} explored={explored} onLeaveExplored={() => setExplored(null)} />
+        <ModuleMap
+          snapshots={snapshots}
+          explored={explored}
+          onLeaveExplored={() => setExplored(null)}
+          runId={canRerun ? runId : null}
+        />
       )}
     </section>
   );

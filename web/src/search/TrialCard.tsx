@@ -3,6 +3,7 @@
 import type { StudySummary, TrialSummary } from "../api/types";
 import { formatParams, formatValues, healthColor, trialHealth } from "./format";
 import { ArchThumb } from "./ArchThumb";
+import { TrialModulesLine } from "./TrialModulesLine";
 
 interface Props {
   trial: TrialSummary;
@@ -31,6 +32,7 @@ export function TrialCard({ trial, study, best, selected, onSelect }: Props) {
             acc {(trial.metrics.val_accuracy * 100).toFixed(1)}% · health <span style={{ color: healthColor(health) }}>{trial.metrics.health.toFixed(0)}</span> · {formatParams(trial.metrics.params)} params
           </span>
         )}
+        {trial.modules && <TrialModulesLine modules={trial.modules} />}
         {trial.pruned_by && <span className="search-card-metrics">pruned: {trial.pruned_by.replace("_", " ")}</span>}
       </button>
     </li>

@@ -5,7 +5,10 @@ for the module map and its timeline. ``POST .../decompose`` re-runs the decompos
 Playground run's current model with another method, k or threshold (the map's controls) while
 this server holds its session (live, or ended since the server started; a watched run's model
 lives in the user's process); its module ids are matched to the run's, and the answer is not
-recorded: the run's own timeline stays on its own method.
+recorded: the run's own timeline stays on its own method. ``POST .../{module_id}/what-if``
+previews an intervention (prune, re-initialize) on any module of the run's latest snapshot:
+applied to a copy of the run's current model, measured on the run's probe batch
+(decomposition.whatif); the run, its model and its recorded events are left as they were.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ from neuralscope.decomposition import (
     KMeansClusterer,
     SpectralClustering,
 )
+from neuralscope.decomposition.results import Module
 from neuralscope.decomposition.stream import ModuleStream
+from neuralscope.decomposition.whatif import Intervention, Prune, Reinitialize, WhatIf, what_if
 from neuralscope.events import Event, EventKind, ModulesEvent
 from neuralscope.server.deps import MAX_INDEX, ServicesDep
 from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse
-from neuralscope.server.views import FLUSH_TIMEOUT_S
+from neuralscope.server.views import EventQuery, recorded_events
 from neuralscope.training import Session, SessionProbes
 
 router = APIRouter(prefix="/api/runs", tags=["modules"], responses={422: {"model": ErrorResponse}})
@@ -87,15 +92,8 @@ async def list_run_modules(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> ModulesOut:
     """The run's module snapshots in step order (its module map and timeline)."""
-    await run_in_threadpool(services.store.runs.get, run_id)
-    await run_in_threadpool(services.recorder.flush, FLUSH_TIMEOUT_S)
-    events = await run_in_threadpool(
-        services.store.snapshots.list,
-        run_id,
-        EventKind.MODULES,
-        after_step=after_step,
-        limit=limit,
-    )
+    query = EventQuery(snapshot=EventKind.MODULES, after_step=after_step, limit=limit)
+    events = await run_in_threadpool(recorded_events, services, run_id, query)
     return ModulesOut(run_id=run_id, snapshots=[e for e in events if isinstance(e, ModulesEvent)])
 
 
@@ -136,3 +134,101 @@ async def decompose_run_modules(
         raise ApiError(409, "conflict", "this run's net has no hidden layer to decompose")
     step, model, stream = taken[0]
     return await run_in_threadpool(stream.now, step, model, time.time())
+
+
+class WhatIfRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    intervention: Literal["prune", "reinitialize"] = Field(
+        description="prune: zero the module's units at their source; reinitialize: redraw them"
+    )
+
+    def strategy(self) -> Intervention:
+        return Prune() if self.intervention == "prune" else Reinitialize()
+
+
+class WhatIfOut(WhatIf):
+    """The intervention's effect on the probe batch (the run itself is not changed)."""
+
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+    run_id: str
+    step: int = Field(description="step of the snapshot the module comes from")
+    layer: str
+    units: list[int] = Field(description="the module's units in its layer")
+    probe: str = Field(description="what the probe batch is")
+    probe_samples: int
+
+
+_WHAT_IF_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "No run with this id, or no such module in it"},
+    409: {
+        "model": ErrorResponse,
+        "description": "Not a live run, no decomposition with targets yet, or an empty module",
+    },
+}
+
+
+@router.post(
+    "/{run_id}/modules/{module_id:path}/what-if",  # tracked ids hold a "/" (act1/M1)
+    response_model=WhatIfOut,
+    operation_id="preview_module_what_if",
+    responses=_WHAT_IF_ERRORS,
+)
+async def preview_module_what_if(
+    run_id: str, module_id: str, body: WhatIfRequest, services: ServicesDep
+) -> WhatIfOut:
+    """Apply ``intervention`` to a copy of the live run's current model for the module
+    ``module_id`` of its latest snapshot (any module, alerted or not) and return the loss,
+    accuracy and per-class F1 on the probe batch before and after."""
+    found: list[tuple[int, nn.Module, ModuleStream, list[Module]]] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        stream = probes.modules
+        if stream is not None and stream.live.snapshots:  # copies: the run trains on
+            last = stream.live.snapshots[-1]
+            modules = last.decomposition.modules
+            found.append((last.step, copy.deepcopy(session.model), stream, modules))
+        return []
+
+    if services.runs.live(run_id) is None:
+        record = await run_in_threadpool(services.store.runs.get, run_id)  # 404 if none
+        raise ApiError(
+            409,
+            "conflict",
+            f"run {run_id} ({record.kind}, {record.status.value}) has no model in this server's "
+            "memory, so what-if previews are not possible (start a new run)",
+        )
+    await run_in_threadpool(services.runs.call, run_id, task)
+    if not found:
+        raise ApiError(
+            409,
+            "conflict",
+            "this run has no module snapshot yet (no hidden layer, or the first decomposition "
+            "has not run): wait for the module map to show modules",
+        )
+    step, model, stream, modules = found[0]
+    module = next((m for m in modules if m.id == module_id), None)
+    if module is None:
+        known = ", ".join(m.id for m in modules)
+        raise ApiError(
+            404, "not_found", f"no module {module_id!r} at step {step} of this run (has: {known})"
+        )
+    targets = stream.live.targets
+    if targets is None:
+        raise ApiError(409, "conflict", "this run's probe batch has no targets to score")
+    if not module.units:
+        raise ApiError(409, "conflict", f"module {module_id} has no units to intervene on")
+    try:
+        result = await run_in_threadpool(
+            what_if, model, module, body.strategy(), stream.live.inputs, targets
+        )
+    except LookupError as exc:  # no Linear/Conv produces the layer
+        raise ApiError(409, "conflict", str(exc)) from exc
+    return WhatIfOut(
+        **result.model_dump(),
+        run_id=run_id,
+        step=step,
+        layer=module.layer,
+        units=module.units,
+        probe=stream.probe_label,
+        probe_samples=int(stream.live.inputs.shape[0]),
+    )
