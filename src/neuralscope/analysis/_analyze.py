@@ -154,7 +154,7 @@ def analyze(
         else architecture_from_layers(loaded.layers)
     )
     if not arch.types:  # TorchScript / torch.export graphs hide module types: use the weights
-        arch = architecture_from_layers(loaded.layers)
+        arch = architecture_from_layers(loaded.layers, module)
     extra = TRANSFORMER_REFS if "Transformer" in arch.types else None
     inits = init_checks(init_w, cfg, extra)
     findings = st.nan_findings(weights)

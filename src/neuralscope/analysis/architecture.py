@@ -15,9 +15,10 @@ import itertools
 import operator
 
 import torch
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from torch import fx, nn
 
+from neuralscope.analysis._script_graph import script_graph
 from neuralscope.nets.io import LayerInfo
 
 _LEAVES = (
@@ -37,6 +38,11 @@ class GraphNode(BaseModel):
     op: str
     target: str
     kind: str
+    layer: str | None = Field(
+        default=None,
+        description="Qualified module name of this node's layer (as in ModelReport.layers and "
+        "cost.layers); null for inputs, outputs and tensor functions",
+    )
 
 
 class GraphEdge(BaseModel):
@@ -167,7 +173,9 @@ def analyze_architecture(module: nn.Module) -> ArchitectureReport:
         types = _families(mods, sdpa=False)
         attn = _mha_count(mods)
         tree_nodes = [
-            GraphNode(id=n or "input", op="module", target=n, kind=type(m).__name__)
+            GraphNode(
+                id=n or "input", op="module", target=n, kind=type(m).__name__, layer=n or None
+            )
             for n, m in module.named_modules()
         ]
         tree_edges = [
@@ -190,10 +198,11 @@ def analyze_architecture(module: nn.Module) -> ArchitectureReport:
         GraphNode(
             id=n.name,
             op=n.op,
-            target=str(n.target),
+            target=str(n.target) if n.op != "call_function" else _function_name(n.target),
             kind=type(named[str(n.target)]).__name__
             if n.op == "call_module"
             else str(getattr(n.target, "__name__", n.target)),
+            layer=str(n.target) if n.op == "call_module" else None,
         )
         for n in gm.graph.nodes
     ]
@@ -210,8 +219,59 @@ def analyze_architecture(module: nn.Module) -> ArchitectureReport:
     )
 
 
-def architecture_from_layers(layers: list[LayerInfo]) -> ArchitectureReport:
-    """Type from inferred layer kinds/roles when only weights exist."""
+def _function_name(target: object) -> str:
+    """``add``, ``relu``, ``flatten``: no ``<built-in ... at 0x...>`` address in the report."""
+    return str(getattr(target, "__name__", target))
+
+
+def _graph_residuals(nodes: list[GraphNode], edges: list[GraphEdge]) -> int:
+    """Adds whose operands are a node and one of its ancestors with a layer in between."""
+    parents: dict[str, list[str]] = {n.id: [] for n in nodes}
+    for e in edges:
+        parents[e.target].append(e.source)
+    layer_of = {n.id: n.layer for n in nodes}
+    anc: dict[str, set[str]] = {}
+    for n in nodes:  # nodes come in execution order
+        s: set[str] = set()
+        for p in parents[n.id]:
+            s |= anc.get(p, set()) | {p}
+        anc[n.id] = s
+    count = 0
+    for n in nodes:
+        ops = parents[n.id]
+        if n.kind == "add" and len(ops) == 2:
+            a, b = ops if ops[1] in anc[ops[0]] else ops[::-1]
+            between = {p for p in anc[a] | {a} if b in anc[p]}
+            count += b in anc[a] and any(layer_of[p] for p in between)
+    return count
+
+
+def _script_architecture(
+    module: torch.jit.ScriptModule, types: list[str], attn: int
+) -> ArchitectureReport | None:
+    try:
+        g = script_graph(module)
+    except (RuntimeError, ValueError, AttributeError):  # an IR this reader does not follow
+        return None
+    nodes = [GraphNode(id=i, op=o, target=t, kind=k, layer=ly) for i, o, t, k, ly in g.nodes]
+    edges = [GraphEdge(source=a, target=b) for a, b in g.edges]
+    return ArchitectureReport(
+        types=types,
+        primary=_primary(types),
+        patterns={"attention": attn, "residual": _graph_residuals(nodes, edges)},
+        method="torchscript",
+        nodes=nodes,
+        edges=edges,
+    )
+
+
+def architecture_from_layers(
+    layers: list[LayerInfo], module: nn.Module | None = None
+) -> ArchitectureReport:
+    """Type from inferred layer kinds/roles when only weights exist (or module types are hidden).
+
+    A TorchScript ``module`` still gives the real connectivity graph (``_script_graph``);
+    otherwise the graph is the layers in file order."""
     kinds = {layer.kind for layer in layers}
     roles = {layer.role or "" for layer in layers}
     types = []
@@ -228,8 +288,13 @@ def architecture_from_layers(layers: list[LayerInfo]) -> ArchitectureReport:
         for layer in layers
         if layer.role in ("attention_q", "attention_qkv", "attention_qkv_packed")
     )
+    if isinstance(module, torch.jit.ScriptModule):
+        scripted = _script_architecture(module, types, attn)
+        if scripted is not None:
+            return scripted
     nodes = [
-        GraphNode(id=layer.name, op="layer", target=layer.name, kind=layer.kind) for layer in layers
+        GraphNode(id=layer.name, op="layer", target=layer.name, kind=layer.kind, layer=layer.name)
+        for layer in layers
     ]
     edges = [GraphEdge(source=a.name, target=b.name) for a, b in itertools.pairwise(layers)]
     return ArchitectureReport(

@@ -1,6 +1,7 @@
 """``neuralscope analyze PATH`` and ``neuralscope compare A B ...``: static model analytics.
 
-Human-readable Rich output by default; ``--json`` prints only the typed report on stdout.
+Human-readable Rich output by default; ``--json`` prints only the typed report on stdout;
+``--html OUT.html`` also writes the standalone HTML report (``report/analytics.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.table import Table
 from neuralscope.analysis import Comparison, ModelReport, analyze, compare
 from neuralscope.cli._common import JsonOpt, fail, print_json
 from neuralscope.nets.io import ModelLoadError
+from neuralscope.report.analytics import render_model_report
 
 ShapeOpt = Annotated[
     str | None,
@@ -101,12 +103,21 @@ def analyze_command(
     path: Annotated[Path, typer.Argument(help="Model file (safetensors, .pt, TorchScript, ...)")],
     input_shape: ShapeOpt = None,
     json_out: JsonOpt = False,
+    html_out: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a standalone HTML report to this file"),
+    ] = None,
 ) -> None:
     """Analyze a saved model: health, layers, weights, cost and optimization."""
     try:
         report = analyze(path, example_input=_example(input_shape))
     except ModelLoadError as exc:
         fail(str(exc))
+    if html_out is not None:
+        try:
+            html_out.write_text(render_model_report(report, path.name), encoding="utf-8")
+        except OSError as exc:
+            fail(f"cannot write {html_out}: {exc.strerror or exc}")
     if json_out:
         print_json(report)
     else:

@@ -13,6 +13,7 @@ function serve(report = an.deadReport(), upload = an.upload()) {
     [`GET /api/models/${upload.id}`]: () => ({ body: upload }),
     [`GET /api/models/${upload.id}/report`]: () => ({ body: report }),
     "POST /api/models/compare": () => ({ body: an.compare() }),
+    "GET /api/runs": () => ({ body: an.runs() }),
   });
 }
 
@@ -31,7 +32,8 @@ describe("AnalyticsPage: library", () => {
   });
 
   it("shows an empty state before any upload", async () => {
-    const { api } = fakeServer({ "GET /api/models": () => ({ body: { items: [], total: 0, limit: 100, offset: 0 } }) });
+    const empty = { items: [], total: 0, limit: 100, offset: 0 };
+    const { api } = fakeServer({ "GET /api/models": () => ({ body: empty }), "GET /api/runs": () => ({ body: { ...empty, limit: 20 } }) });
     renderWithApi(<AnalyticsPage modelId={null} />, api);
     expect(await screen.findByTestId("an-empty")).toBeTruthy();
   });

@@ -14,6 +14,7 @@ import { ComparePanel } from "./ComparePanel";
 import { ModelView } from "./ModelView";
 import { formatBytes } from "./model";
 import { UploadBox } from "./UploadBox";
+import { RunPicker } from "./RunPicker";
 import { xhrUploader, type Uploader } from "./upload";
 
 interface Props {
@@ -56,6 +57,7 @@ function ModelLibrary({ uploader }: { uploader?: Uploader }) {
         <h1>Analytics</h1>
       </header>
       <UploadBox upload={upload} onUploaded={(m) => (window.location.hash = `#/analytics/${encodeURIComponent(m.id)}`)} />
+      <RunPicker onPicked={(m) => (window.location.hash = `#/analytics/${encodeURIComponent(m.id)}`)} />
       <section className="panel an-library" aria-label="Uploaded models">
         <header className="panel-header">
           <h2>Uploaded models</h2>

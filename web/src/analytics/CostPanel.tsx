@@ -1,6 +1,7 @@
 /** Cost and latency per layer (bars), efficiency tiers, architecture and optimization opportunities. */
 
 import type { ModelReport } from "../api/types";
+import { SavePng } from "../components/ChartExport";
 import { Panel } from "../components/Panel";
 import { Bars } from "./Bars";
 import { formatBytes, formatCount, formatMs } from "./model";
@@ -30,12 +31,18 @@ export function CostPanel({ report }: { report: ModelReport }) {
       <p className={cost.estimated ? "an-estimate" : "hint"} data-testid="an-flops-note">{cost.flops_note}</p>
       {cost.tied.length > 0 && <p className="hint">Tied weights counted once: {cost.tied.map((t) => t.join(" = ")).join("; ")}</p>}
       <div className="an-two">
-        <div>
-          <h3 className="subheading">Time per layer</h3>
+        <div data-export-root>
+          <div className="an-chart-head">
+            <h3 className="subheading">Time per layer</h3>
+            <SavePng name={`${report.source}-latency`} selector=".an-bars" testId="an-latency-png" />
+          </div>
           <Bars bars={timed} label="time per layer" empty="No per-layer timing (give an example input shape for an executable model)." />
         </div>
-        <div>
-          <h3 className="subheading">FLOPs per layer</h3>
+        <div data-export-root>
+          <div className="an-chart-head">
+            <h3 className="subheading">FLOPs per layer</h3>
+            <SavePng name={`${report.source}-flops`} selector=".an-bars" testId="an-flops-png" />
+          </div>
           <Bars bars={flops} label="FLOPs per layer" empty="No per-layer FLOPs." />
         </div>
       </div>

@@ -1,6 +1,7 @@
 /** Health gauge and its breakdown: every point lost links to the Finding it comes from. */
 
 import type { ModelReport } from "../api/types";
+import { SavePng } from "../components/ChartExport";
 import { Panel } from "../components/Panel";
 import { evidenceText, findingsBySeverity, gaugeArc, penalties, scoreClass } from "./model";
 
@@ -8,7 +9,7 @@ export function HealthPanel({ report }: { report: ModelReport }) {
   const score = report.health.score;
   const lost = penalties(report);
   return (
-    <Panel title="Health" className="an-health">
+    <Panel title="Health" className="an-health" actions={<SavePng name={`${report.source}-health`} selector="svg.an-gauge" testId="an-gauge-png" />}>
       <div className="an-health-top">
         <svg viewBox="0 0 100 60" className={`an-gauge ${scoreClass(score)}`} role="img" aria-label={`Health score ${score} of 100`}>
           <path d="M 10 52 A 40 40 0 0 1 90 52" className="an-gauge-track" />

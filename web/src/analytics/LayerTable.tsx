@@ -16,7 +16,14 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: "findings", label: "Findings" },
 ];
 
-export function LayerTable({ report }: { report: ModelReport }) {
+interface Props {
+  report: ModelReport;
+  /** The layer picked in the architecture graph: its row is marked. */
+  selected?: string | null;
+  onSelect?: (layer: string | null) => void;
+}
+
+export function LayerTable({ report, selected = null, onSelect }: Props) {
   const [sort, setSort] = useState<{ key: SortKey; asc: boolean }>({ key: "name", asc: true });
   const rows = useMemo(() => sortRows(layerRows(report), sort.key, sort.asc), [report, sort]);
   const inferred = report.layers.some((l) => l.inferred);
@@ -55,8 +62,22 @@ export function LayerTable({ report }: { report: ModelReport }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.name} className={r.findings > 0 ? "an-row-flagged" : undefined}>
-                <td><code>{r.name || "(root)"}</code></td>
+              <tr
+                key={r.name}
+                data-layer={r.name}
+                tabIndex={-1}
+                data-selected={r.name === selected || undefined}
+                className={[r.findings > 0 ? "an-row-flagged" : "", r.name === selected ? "an-row-selected" : ""].join(" ").trim() || undefined}
+              >
+                <td>
+                  {onSelect ? (
+                    <button type="button" className="an-layer-link" aria-label={`Select ${r.name || "(root)"} in the graph`} onClick={() => onSelect(r.name === selected ? null : r.name)}>
+                      <code>{r.name || "(root)"}</code>
+                    </button>
+                  ) : (
+                    <code>{r.name || "(root)"}</code>
+                  )}
+                </td>
                 <td className="num">{formatCount(r.params)}</td>
                 <td className="num">{formatCount(r.flops)}</td>
                 <td className="num">{formatMs(r.timeMs)}</td>

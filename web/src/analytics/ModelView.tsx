@@ -1,11 +1,13 @@
 /** One model's report: loads ``GET /api/models/{id}`` and ``/report`` (computed on first use). */
 
+import { useState } from "react";
 import { call } from "../api/client";
 import { useApi } from "../api/context";
 import { useRequest } from "../api/useRequest";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ArchitecturePanel, CostPanel, OptimizationPanel } from "./CostPanel";
-import { saveText } from "../components/saveFile";
+import { saveBlob, saveText } from "../components/saveFile";
+import { ArchitectureGraph } from "./ArchitectureGraph";
 import { HealthPanel } from "./HealthPanel";
 import { LayerTable } from "./LayerTable";
 import { formatBytes } from "./model";
@@ -18,6 +20,22 @@ export function ModelView({ id }: { id: string }) {
   const report = useRequest(`report:${id}`, () => call(api.rest.GET("/api/models/{model_id}/report", params)));
   const r = report.data;
   const name = model.data?.name ?? id.slice(0, 12);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  // Fetched with the client (not a plain link) so a server token travels in the header.
+  const saveHtml = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const blob = await call(api.rest.GET("/api/models/{model_id}/report.html", { ...params, parseAs: "blob" }));
+      saveBlob(blob as Blob, `${name.replace(/\.[^.]+$/, "")}.report.html`);
+    } catch (e) {
+      setExportError(`The HTML report could not be made: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <div className="an-page">
       <nav className="an-back">
@@ -26,15 +44,21 @@ export function ModelView({ id }: { id: string }) {
       <header className="page-header">
         <h1>{name}</h1>
         {r && (
-          <button
-            type="button"
-            className="button"
-            onClick={() => saveText(`${name}.report.json`, JSON.stringify(r, null, 1), "application/json")}
-          >
-            Export JSON
-          </button>
+          <span className="an-exports" role="group" aria-label="Export the report">
+            <button
+              type="button"
+              className="button"
+              onClick={() => saveText(`${name}.report.json`, JSON.stringify(r, null, 1), "application/json")}
+            >
+              Export JSON
+            </button>
+            <button type="button" className="button" onClick={() => void saveHtml()} disabled={exporting} data-testid="an-export-html">
+              {exporting ? "Preparing…" : "HTML report"}
+            </button>
+          </span>
         )}
       </header>
+      <ErrorBanner message={exportError} onDismiss={() => setExportError(null)} />
       {model.data && (
         <p className="hint">
           {model.data.format} · {formatBytes(model.data.size)}
@@ -69,7 +93,8 @@ export function ModelView({ id }: { id: string }) {
             <HealthPanel report={r} />
             <ArchitecturePanel report={r} />
             <OptimizationPanel report={r} />
-            <LayerTable report={r} />
+            <ArchitectureGraph report={r} selected={selected} onSelect={setSelected} onShowInTable={showInTable} />
+            <LayerTable report={r} selected={selected} onSelect={setSelected} />
             <WeightsPanel report={r} />
             <CostPanel report={r} />
           </div>
@@ -77,4 +102,12 @@ export function ModelView({ id }: { id: string }) {
       )}
     </div>
   );
+}
+
+/** Scroll the layer table to ``layer``'s row and move focus there. */
+function showInTable(layer: string) {
+  const rows = document.querySelectorAll<HTMLElement>('[data-testid="an-layers"] tr[data-layer]');
+  const row = [...rows].find((r) => r.dataset.layer === layer);
+  row?.scrollIntoView?.({ block: "center" });
+  row?.focus();
 }

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { ModelReport, WeightStats } from "../api/types";
+import { SavePng } from "../components/ChartExport";
 import { Panel } from "../components/Panel";
 import { Bars } from "./Bars";
 import { EsdChart } from "./EsdChart";
@@ -57,8 +58,16 @@ export function WeightsPanel({ report }: { report: ModelReport }) {
                 ))}
               </select>
             </label>
-            <Histogram stats={stats} />
-            {spectrum && <EsdChart spectrum={spectrum} />}
+            <div data-export-root className="an-export-block">
+              <SavePng name={`${report.source}-${stats.name}-histogram`} selector=".an-hist svg" testId="an-hist-png" />
+              <Histogram stats={stats} />
+            </div>
+            {spectrum && (
+              <div data-export-root className="an-export-block">
+                <SavePng name={`${report.source}-${stats.name}-esd`} selector=".an-esd svg" testId="an-esd-png" />
+                <EsdChart spectrum={spectrum} />
+              </div>
+            )}
             <dl className="an-stats">
               <div><dt>mean</dt><dd>{stats.mean.toPrecision(3)}</dd></div>
               <div><dt>std</dt><dd>{stats.std.toPrecision(3)}</dd></div>

@@ -9,12 +9,13 @@ so nothing is kept when validation fails. Every section route is a slice of one 
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.types import DecoratedCallable
 from starlette.requests import ClientDisconnect
@@ -22,13 +23,18 @@ from starlette.requests import ClientDisconnect
 from neuralscope.analysis import Comparison, ModelReport, compare
 from neuralscope.analysis.architecture import ArchitectureReport
 from neuralscope.analysis.optimize import OptimizationReport
+from neuralscope.events import Event
+from neuralscope.report.analytics import render_model_report
+from neuralscope.server import model_runs
 from neuralscope.server import model_uploads as up
 from neuralscope.server import schemas_models as sm
 from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
-from neuralscope.server.model_reports import AnalysisFailed, ReportCache, analyze_artifact
+from neuralscope.server.model_reports import AnalysisFailed, ReportCache
 from neuralscope.server.schemas import ErrorResponse
 from neuralscope.store import ArtifactNotFound
+from neuralscope.training import IllegalTransition, Session, SessionConfig, SessionProbes
+from neuralscope.training.export import export_spec
 
 router = APIRouter(prefix="/api/models", tags=["models"], responses={422: {"model": ErrorResponse}})
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -121,7 +127,9 @@ async def _report(
     cache = _cache(request)
     try:
         report = await run_in_threadpool(
-            cache.get, model.id, lambda: analyze_artifact(path, model.name, model.input_shape)
+            cache.get,
+            model.id,
+            lambda: model_runs.analyze_stored(path, model.name, model.input_shape),
         )
     except AnalysisFailed as exc:
         raise ApiError(422, "analysis_failed", str(exc)) from None
@@ -140,6 +148,58 @@ async def compare_models(
     pairs = [await _report(request, services, i) for i in body.ids]
     names = [f"{m.name} ({m.id[:8]})" for m, _ in pairs]
     return await run_in_threadpool(lambda: compare([r for _, r in pairs], names=names))
+
+
+@router.post(
+    "/from-run/{run_id}",
+    status_code=201,
+    response_model=sm.ModelOut,
+    operation_id="model_from_run",
+    responses={
+        404: {"model": ErrorResponse, "description": "No run with this id"},
+        409: {
+            "model": ErrorResponse,
+            "description": "The run keeps no model: a watched run, or a Playground run that "
+            "is no longer live",
+        },
+    },
+)
+async def model_from_run(run_id: str, services: ServicesDep) -> sm.ModelOut:
+    """Register a live Playground run's current model for analysis and return its entry.
+
+    The weights are copied between two steps and stored with the run's spec, so the analysis
+    rebuilds the real network (FLOPs, latency, graph) rather than reading weights alone. The
+    same weights give the same entry.
+    """
+    copies: list[tuple[Any, int]] = []
+
+    def task(session: Session, probes: SessionProbes) -> list[Event]:
+        copies.append((copy.deepcopy(session.model).cpu(), session.global_step))
+        return []
+
+    record = await run_in_threadpool(services.store.runs.get, run_id)  # RunNotFound: 404
+    if record.kind == "watch":
+        raise ApiError(
+            409,
+            "no_model",
+            f"run {run_id} is a watched run: neuralscope records its statistics, not its "
+            "weights. Save the model in your script and upload the file instead.",
+        )
+    try:
+        record = await run_in_threadpool(services.runs.call, run_id, task)
+    except IllegalTransition:
+        raise ApiError(
+            409,
+            "no_model",
+            f"run {run_id} is {record.status.value} and no longer live, so its model is gone; "
+            "start it again (or export its weights while it runs) to analyse it.",
+        ) from None
+    config = SessionConfig.model_validate(record.config)
+    model, step = copies[0]
+    spec = export_spec(config.spec, config.data)
+    return await run_in_threadpool(
+        model_runs.store_run_model, services.store, model, spec, record.name, step
+    )
 
 
 @router.get(
@@ -165,6 +225,26 @@ def _section(
 async def get_model_report(model_id: str, request: Request, services: ServicesDep) -> ModelReport:
     """The whole analysis report."""
     return (await _report(request, services, model_id))[1]
+
+
+@router.get(
+    "/{model_id}/report.html",
+    operation_id="get_model_report_html",
+    response_class=Response,
+    responses={
+        **_NOT_FOUND,
+        200: {"content": {"text/html": {}}, "description": "One self-contained HTML file"},
+    },
+)
+async def get_model_report_html(model_id: str, request: Request, services: ServicesDep) -> Response:
+    """The report as one standalone HTML file (inline CSS and SVG, no external request)."""
+    model, report = await _report(request, services, model_id)
+    page = await run_in_threadpool(render_model_report, report, model.name)
+    stem = Path(model.name).stem or "model"
+    disposition = f'attachment; filename="{up.safe_name(stem)}.report.html"'
+    return Response(
+        page, media_type="text/html; charset=utf-8", headers={"Content-Disposition": disposition}
+    )
 
 
 @_section("summary", sm.ModelSummary, "get_model_summary")

@@ -1,6 +1,6 @@
 /** Analytics fixtures: REAL API responses written by ``scripts/web_fixtures.py`` (``an_*.json``). */
 
-import type { ErrorResponse, ModelComparison, ModelOut, ModelPage, ModelReport } from "../../api/types";
+import type { ErrorResponse, ModelComparison, ModelOut, ModelPage, ModelReport, RunPage } from "../../api/types";
 
 const files = import.meta.glob<unknown>("../../test/fixtures/an_*.json", { eager: true, import: "default" });
 
@@ -26,4 +26,10 @@ export const an = {
   /** 422 bodies: a pickle that needs code, a truncated zip. */
   unsafe: () => load<ErrorResponse>("an_unsafe_error.json"),
   corrupt: () => load<ErrorResponse>("an_corrupt_error.json"),
+  /** A TorchScript ResNet (2 residual blocks) with dead channels planted in layer "1.conv1". */
+  resnetReport: () => load<ModelReport>("an_report_resnet.json"),
+  /** GET /api/runs, and POST /api/models/from-run/{id} of its first run (and of an unknown run). */
+  runs: () => load<RunPage>("an_runs.json"),
+  fromRun: () => load<ModelOut>("an_from_run.json"),
+  fromRunMissing: () => load<ErrorResponse>("an_from_run_missing.json"),
 };

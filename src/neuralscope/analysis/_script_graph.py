@@ -1,0 +1,115 @@
+"""The connectivity graph of a TorchScript module, read from its (non-inlined) IR.
+
+A traced or scripted module keeps one graph per submodule: ``prim::CallMethod[name="forward"]``
+on a ``prim::GetAttr`` child calls that child (the PyTorch JIT IR, see
+https://github.com/pytorch/pytorch/blob/main/torch/csrc/jit/OVERVIEW.md). Children with
+children of their own are expanded recursively; leaves become layer nodes named by their
+qualified module path (the names ``ModelReport.layers`` uses), tensor ops (``aten::add``,
+``aten::relu``, ...) become function nodes, and constants, list plumbing
+and shape arithmetic (``aten::size``, ``aten::Int``) are looked through, so an edge joins two
+nodes whenever a value flows from one to the other. A residual connection
+shows as an ``add`` whose operands are a node and one of its ancestors, as in the fx analysis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+_PLUMBING = ("prim::Constant", "prim::ListConstruct", "prim::TupleConstruct", "prim::GetAttr")
+# Shape arithmetic that traced code records around view/reshape: not a step of the data flow.
+_SHAPE_OPS = frozenset(
+    {"aten::size", "aten::Int", "aten::Float", "aten::ScalarImplicit", "aten::dim", "aten::numel"}
+)
+MAX_NODES = 2000
+
+
+class ScriptGraph:
+    """Nodes as ``(id, op, target, kind, layer)`` and edges as ``(source, target)`` ids."""
+
+    def __init__(self) -> None:
+        self.nodes: list[tuple[str, str, str, str, str | None]] = []
+        self.edges: list[tuple[str, str]] = []
+        self._names: dict[str, int] = {}
+
+    def add(self, base: str, op: str, target: str, kind: str, layer: str | None) -> str:
+        count = self._names.get(base, 0)
+        self._names[base] = count + 1
+        node_id = base if count == 0 else f"{base}_{count}"
+        self.nodes.append((node_id, op, target, kind, layer))
+        if len(self.nodes) > MAX_NODES:
+            raise ValueError("graph too large to draw")
+        return node_id
+
+
+def _kind(module: Any) -> str:
+    qualified = str(module._c._type().name())  # e.g. __torch__.torch.nn.modules.conv.Conv2d
+    return qualified.rpartition(".")[2]
+
+
+def _expand(module: Any, prefix: str, inputs: list[set[str]], out: ScriptGraph) -> set[str]:
+    """Add ``module``'s forward graph; ``inputs`` are the producer ids of each argument."""
+    graph = module.graph
+    producers: dict[Any, set[str]] = {}
+    args = list(graph.inputs())[1:]  # the first input is ``self``
+    for value, source in zip(args, inputs, strict=False):
+        producers[value] = source
+    attrs: dict[Any, tuple[str, Any]] = {}
+    for node in graph.nodes():
+        kind = node.kind()
+        flowing: set[str] = set()
+        for value in node.inputs():
+            flowing |= producers.get(value, set())
+        if kind == "prim::GetAttr":
+            name = node.s("name")
+            owner = attrs.get(next(iter(node.inputs())))
+            parent_mod, parent_path = (owner[1], owner[0]) if owner else (module, prefix)
+            child = getattr(parent_mod, name, None)
+            if isinstance(child, torch.jit.ScriptModule):
+                attrs[node.output()] = (f"{parent_path}.{name}".lstrip("."), child)
+            continue
+        if kind == "prim::CallMethod" and node.s("name") == "forward":
+            call_args = list(node.inputs())
+            target = attrs.get(call_args[0])
+            if target is not None:
+                path, child = target
+                arg_sources = [producers.get(v, set()) for v in call_args[1:]]
+                if any(True for _ in child.named_children()):
+                    result = _expand(child, path, arg_sources, out)
+                else:
+                    node_id = out.add(
+                        path.replace(".", "_"), "call_module", path, _kind(child), path
+                    )
+                    out.edges += [(s, node_id) for src in arg_sources for s in sorted(src)]
+                    result = {node_id}
+                for value in node.outputs():
+                    producers[value] = result
+                continue
+        if kind in _PLUMBING or kind in _SHAPE_OPS or not kind.startswith("aten::"):
+            for value in node.outputs():  # look through: the value carries its producers
+                producers[value] = flowing
+            continue
+        op = kind.split("::", 1)[1].rstrip("_")
+        node_id = out.add(op, "call_function", op, op, None)
+        out.edges += [(s, node_id) for s in sorted(flowing)]
+        for value in node.outputs():
+            producers[value] = {node_id}
+    final: set[str] = set()
+    for value in graph.outputs():
+        final |= producers.get(value, set())
+    return final
+
+
+def script_graph(module: torch.jit.ScriptModule) -> ScriptGraph:
+    """The graph of ``module``: an ``input`` node, its layers and ops, an ``output`` node."""
+    out = ScriptGraph()
+    n_inputs = len(list(module.graph.inputs())) - 1
+    sources = [
+        {out.add("input" if n_inputs == 1 else f"input{i}", "placeholder", "x", "input", None)}
+        for i in range(n_inputs)
+    ]
+    final = _expand(module, "", sources, out)
+    sink = out.add("output", "output", "output", "output", None)
+    out.edges += [(s, sink) for s in sorted(final)]
+    return out
