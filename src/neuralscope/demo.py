@@ -1,11 +1,15 @@
-"""Demo content for a fresh installation: a few short, finished runs to look at right away."""
+"""Demo content for a fresh installation: a few short, finished runs to look at right away,
+and the Playground's model zoo (trained once, about 15 s on two cores)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from neuralscope.data import DataConfig
 from neuralscope.nets import NetSpec
 from neuralscope.runner import RunManager
 from neuralscope.training import Hyperparameters, SessionConfig
+from neuralscope.zoo import ZOO, ZooCard, installed, train_zoo, zoo_dir
 
 
 def demo_configs() -> list[SessionConfig]:
@@ -37,3 +41,11 @@ def seed_demo(manager: RunManager) -> int:
             live.wait()
     manager.recorder.flush()
     return len(configs)
+
+
+def seed_zoo(home: Path, scale: float = 1.0) -> list[ZooCard]:
+    """Train the zoo entries missing under ``home`` (none when it is installed); returns
+    the cards of those trained."""
+    present = {card.name for card in installed(zoo_dir(home))}
+    missing = [entry for entry in ZOO if entry.name not in present]
+    return train_zoo(zoo_dir(home), scale, entries=missing) if missing else []

@@ -234,9 +234,18 @@ class RunManager:
             self.bus.publish(event)
 
     def create(
-        self, config: SessionConfig, *, name: str | None = None, start: bool = False
+        self,
+        config: SessionConfig,
+        *,
+        name: str | None = None,
+        start: bool = False,
+        weights: dict[str, torch.Tensor] | None = None,
     ) -> RunRecord:
-        """Store a new Playground run, build its Session and (optionally) start training."""
+        """Store a new Playground run, build its Session and (optionally) start training.
+
+        With ``weights`` (a zoo model's state dict) the run starts from them, not the seeded
+        init: its first recorded metrics are the saved model's.
+        """
         with self._lock:
             self._live = {k: v for k, v in self._live.items() if not v.done}
             if len(self._live) >= self._max_live:
@@ -246,6 +255,8 @@ class RunManager:
         session = Session(
             config, device=self._device, data_home=self._data_home, tables=self.table_bytes
         )
+        if weights is not None:  # before the run is stored: names and shapes must fit
+            session.load_weights(weights)
         record = self.store.runs.create(
             name=name or default_run_name(config),
             kind="playground",

@@ -19,6 +19,7 @@ from neuralscope.cli.search import search
 from neuralscope.cli.serve import serve
 from neuralscope.cli.train import train
 from neuralscope.cli.worker import worker
+from neuralscope.cli.zoo import zoo_app
 
 app = typer.Typer(help="See inside neural networks while they train.", no_args_is_help=True)
 app.command()(serve)
@@ -31,6 +32,7 @@ app.command("decompose")(decompose_command)
 app.command("report")(report_command)
 app.add_typer(runs_app, name="runs")
 app.add_typer(datasets_app, name="datasets")
+app.add_typer(zoo_app, name="zoo")
 
 
 @app.command()

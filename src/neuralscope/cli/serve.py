@@ -45,6 +45,7 @@ def serve(
                 added = _seed_demo(store, recorder, settings)
             if added:
                 err.print(f"seeded {added} demo runs")
+            _seed_zoo(settings)
     finally:
         store.close()
     err.print(
@@ -74,3 +75,19 @@ def _seed_demo(store: Store, recorder: Recorder, settings: Settings) -> int:
     )
     with err.status("training demo runs..."):
         return seed_demo(manager)
+
+
+def _seed_zoo(settings: Settings) -> None:
+    import torch
+
+    from neuralscope.demo import seed_zoo
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny nets: one thread is as fast, and never oversubscribes
+    try:
+        with err.status("training the Playground's model zoo (once)..."):
+            cards = seed_zoo(settings.home)
+    finally:
+        torch.set_num_threads(threads)
+    if cards:
+        err.print(f"trained {len(cards)} zoo models into {settings.home / 'zoo'}")
