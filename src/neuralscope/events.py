@@ -20,6 +20,7 @@ kind               payload                                         bus policy
 ``calibration``    confidence and calibration of one split         never drop
 ``samples``        sample inputs with predictions                  coalesce
 ``modules``        functional modules of hidden layers (#7)        never drop
+``activations``    samples x units activations per hidden layer    coalesce
 =================  ==============================================  ===========
 
 ``modules`` is not coalescable: each one carries the module lifecycle changes (born,
@@ -54,6 +55,7 @@ class EventKind(StrEnum):
     CALIBRATION = "calibration"
     SAMPLES = "samples"
     MODULES = "modules"
+    ACTIVATIONS = "activations"
 
 
 COALESCABLE_KINDS = frozenset(
@@ -63,6 +65,7 @@ COALESCABLE_KINDS = frozenset(
         EventKind.BOUNDARY,
         EventKind.HISTOGRAMS,
         EventKind.SAMPLES,
+        EventKind.ACTIVATIONS,
     }
 )
 
@@ -234,6 +237,25 @@ class SamplesPayload(_Payload):
     confidences: list[float]
 
 
+class ActivationMap(_Payload):
+    """One hidden layer's outputs on the probe batch: ``values[i, j]`` is unit ``j`` on sample
+    ``i`` (float16, the first ``min(units, 64)`` units)."""
+
+    layer: str = Field(description="Qualified module name, e.g. 'act1'")
+    units: int = Field(description="Units in the layer (values may show fewer)")
+    values: CompactArray
+
+
+class ActivationsPayload(_Payload):
+    """Activation heatmaps (issue #3): every hidden layer on one fixed probe batch of at most
+    64 validation samples, sorted by class (regression: by target). At most 64 units per layer
+    are sent, so a layer costs at most 8 KiB of float16."""
+
+    probe: str = Field(description="Which samples, e.g. 'validation (64 of 250, by class)'")
+    labels: list[int] = Field(description="Class of each sample row; empty for regression")
+    layers: list[ActivationMap]
+
+
 class ModuleScores(_Payload):
     """A module's ablation metrics at its last evaluation (SCIENCE.md section 4.3)."""
 
@@ -387,6 +409,11 @@ class ModulesEvent(_EventBase):
     payload: ModulesPayload
 
 
+class ActivationsEvent(_EventBase):
+    kind: Literal[EventKind.ACTIVATIONS] = EventKind.ACTIVATIONS
+    payload: ActivationsPayload
+
+
 Event = Annotated[
     StatusEvent
     | MetricsEvent
@@ -398,7 +425,8 @@ Event = Annotated[
     | HistogramsEvent
     | CalibrationEvent
     | SamplesEvent
-    | ModulesEvent,
+    | ModulesEvent
+    | ActivationsEvent,
     Field(discriminator="kind"),
 ]
 

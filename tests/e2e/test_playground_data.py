@@ -1,4 +1,5 @@
-"""The Playground with the learner's own data, exports and comparisons, in a real browser."""
+"""The Playground with the learner's own data and model exports, in a real browser (comparisons:
+test_playground_compare.py)."""
 
 from __future__ import annotations
 
@@ -87,36 +88,3 @@ def test_csv_upload_bad_then_good_file_and_train_on_it(
     screenshot(page, "pg-csv-trained")
     page.get_by_test_id("stop-button").click()
     expect(page.get_by_test_id("run-status")).to_have_text("stopped", timeout=10_000)
-
-
-def test_compare_two_runs_side_by_side(page: Page, server_url: str) -> None:
-    page.goto(server_url)
-    page.get_by_test_id("dataset-select").select_option("moons")
-    page.get_by_test_id("optimizer-select").select_option("sgd")
-    page.get_by_test_id("max-steps-input").fill("300")
-    page.get_by_test_id("pg-compare-optimizer").select_option("adam")
-    page.get_by_test_id("pg-compare-lr").fill("0.01")
-    page.get_by_test_id("pg-compare-button").click()
-    expect(page).to_have_url(re.compile(r"#/compare/\w+,\w+"), timeout=20_000)
-    columns = page.get_by_test_id("pg-compare-column")
-    expect(columns).to_have_count(2)
-    expect(columns.nth(0).get_by_test_id("pg-compare-config")).to_contain_text("sgd, lr 0.03")
-    expect(columns.nth(1).get_by_test_id("pg-compare-config")).to_contain_text("adam, lr 0.01")
-    for i in range(2):
-        expect(columns.nth(i).get_by_test_id("run-status")).to_have_text(
-            "completed", timeout=60_000
-        )
-        expect(columns.nth(i).get_by_test_id("boundary-canvas")).to_have_attribute(
-            "data-step", "300"
-        )
-    ids = page.url.rsplit("/", 1)[-1].split(",")
-    configs = [httpx.get(f"{server_url}/api/runs/{i}").json()["config"] for i in ids]
-    assert configs[0]["data"] == configs[1]["data"]
-    assert configs[0]["seed"] == configs[1]["seed"]
-    screenshot(page, "pg-compare")
-    page.set_viewport_size({"width": 390, "height": 844})
-    # The charts follow their column's new width (a ResizeObserver, a frame or two later).
-    page.wait_for_function(
-        "document.documentElement.scrollWidth - window.innerWidth <= 1", timeout=5_000
-    )
-    screenshot(page, "pg-compare-phone")

@@ -132,12 +132,12 @@ def test_snapshot_before_and_after_the_first_step() -> None:
     session = make_session()
     probes = probes_for(session)
     first = probes.snapshot()
-    assert [e.kind for e in first] == [M, S, B]  # no gradients exist yet
+    assert [e.kind for e in first] == [M, S, EventKind.ACTIVATIONS, B]  # no gradients yet
     assert isinstance(first[0], MetricsEvent)
     assert first[0].payload.values["train/loss"] == pytest.approx(session.evaluate("train").loss)
     session.step()
     later = probes.snapshot()
-    assert [e.kind for e in later] == [M, G, S, B]
+    assert [e.kind for e in later] == [M, G, S, EventKind.ACTIVATIONS, B]
     assert_round_trips(first + later)
 
 

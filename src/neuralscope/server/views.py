@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import torch
 
 from neuralscope.data import dataset_info, make_dataset
-from neuralscope.events import EventKind
+from neuralscope.events import Event, EventKind
 from neuralscope.server.deps import Services
 from neuralscope.server.schemas import DatasetPoints, LiveSnapshot, RunOut, Series
 from neuralscope.store import RunRecord
@@ -15,10 +17,40 @@ from neuralscope.training import SessionConfig
 from neuralscope.watching.config import WatchRunConfig
 
 MARKER_KINDS = [EventKind.STATUS, EventKind.HYPERPARAMETERS, EventKind.FINDING]
-LIVE_FRAME_KINDS = [EventKind.BOUNDARY, EventKind.LAYER_STATS, EventKind.GRADIENTS]
+LIVE_FRAME_KINDS = [
+    EventKind.BOUNDARY,
+    EventKind.LAYER_STATS,
+    EventKind.GRADIENTS,
+    EventKind.ACTIVATIONS,
+]
 CURVE_PREFIXES = ("train/", "val/")
 # A request waits at most this long for recorded events to reach the database (503 after).
 FLUSH_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which recorded events of a run to list: discrete events of ``kinds`` (all when None),
+    or, when ``snapshot`` is set, the snapshots of that one kind; after ``after_step``."""
+
+    snapshot: EventKind | None = None
+    kinds: Sequence[EventKind] | None = None
+    after_step: int | None = None
+    limit: int = 1000
+
+
+def recorded_events(services: Services, run_id: str, query: EventQuery) -> list[Event]:
+    """A run's recorded events as of now: read the run (RunNotFound, so 404, first), wait for
+    the recorder to write what it holds (503 after ``FLUSH_TIMEOUT_S``), then list them."""
+    services.store.runs.get(run_id)
+    services.recorder.flush(timeout=FLUSH_TIMEOUT_S)
+    if query.snapshot is not None:
+        return services.store.snapshots.list(
+            run_id, query.snapshot, after_step=query.after_step, limit=query.limit
+        )
+    return services.store.events.list(
+        run_id, kinds=query.kinds, after_step=query.after_step, limit=query.limit
+    )
 
 
 def run_out(record: RunRecord, services: Services) -> RunOut:

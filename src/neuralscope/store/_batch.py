@@ -13,6 +13,7 @@ event kind         metric rows                                         also stor
 ``calibration``    ``calibration/<split>/<ece|mce|signed_gap|...>``     snapshot
 ``modules``        ``modularity/<layer>``, ``modules/<layer>``,         snapshot
                    ``module/<id>/<metric>`` (EMA-smoothed)
+``activations``    none                                                snapshot
 ``status``         none                                                event; updates the run
 ``hyperparameters``, ``finding``  none                                 event
 =================  ==================================================  ===========================
@@ -32,6 +33,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from neuralscope.events import (
+    ActivationsEvent,
     BoundaryEvent,
     CalibrationEvent,
     Event,
@@ -58,6 +60,7 @@ _SNAPSHOT_TYPES = (
     CalibrationEvent,
     SamplesEvent,
     ModulesEvent,
+    ActivationsEvent,
 )
 _ERROR_STATUSES = frozenset({RunStatus.FAILED, RunStatus.DIVERGED})
 

@@ -1,9 +1,9 @@
 """Turns a Session's steps into events, on a sampled cadence so that watching stays cheap.
 
 After every step :meth:`SessionProbes.after_step` decides what is due (metrics, gradient
-norms, layer statistics, decision boundary) from ``global_step`` and the cadences in
-:class:`ProbeConfig`, and returns the events; on the other steps it only adds the batch loss
-to a running sum. No hook stays attached between sampled steps (see
+norms, layer statistics, activation heatmaps, decision boundary) from ``global_step`` and
+the cadences in :class:`ProbeConfig`, and returns the events; on the other steps it only adds
+the batch loss to a running sum. No hook stays attached between sampled steps (see
 :mod:`neuralscope.monitor.probes`).
 
 JSON has no nan/inf, so non-finite numbers never go into an event: a metric that is not
@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from neuralscope.decomposition.live import LiveConfig
 from neuralscope.decomposition.stream import ModuleStream
 from neuralscope.events import (
+    ActivationsEvent,
     BoundaryEvent,
     Event,
     EventKind,
@@ -35,6 +36,7 @@ from neuralscope.events import (
 )
 from neuralscope.monitor import gradient_norms, layer_stats
 from neuralscope.nets import hidden_layer_names
+from neuralscope.training.activations import activations_payload, probe_indices
 from neuralscope.training.boundary import boundary_payload
 from neuralscope.training.session import Session, StepResult
 
@@ -66,6 +68,9 @@ class ProbeConfig:
     # modules_every steps completes.
     modules_every: int = 200
     modules_probe: int = 512
+    # Activation heatmaps (samples x units per hidden layer) on a fixed probe batch of at
+    # most 64 validation samples (neuralscope.training.activations): one small forward pass.
+    activations_every: int = 50
 
     def __post_init__(self) -> None:
         if not self.boundary_min_interval_s >= 0:
@@ -100,6 +105,13 @@ class SessionProbes:
         self._emitted: dict[EventKind, int] = {}  # the step each kind was last emitted at
         self._last_boundary = -math.inf
         self.modules = self._module_stream()
+        data = session.dataset
+        order = probe_indices(data.y_val, data.task)
+        self._act_inputs = data.x_val[order.to(data.x_val.device)]
+        labels = data.y_val.cpu()[order].reshape(order.shape[0], -1)[:, 0]
+        self._act_labels = [] if data.task == "regression" else [int(v) for v in labels]
+        by = "by target" if data.task == "regression" else "by class"
+        self._act_label = f"validation ({order.shape[0]} of {data.x_val.shape[0]}, {by})"
 
     def _module_stream(self) -> ModuleStream | None:
         """Decomposition of the hidden layers on a fixed validation batch (None without any)."""
@@ -136,6 +148,8 @@ class SessionProbes:
             events.extend(self._gradients(step, now))
         if step % cfg.stats_every == 0:
             events.extend(self._layer_stats(step, now))
+        if step % cfg.activations_every == 0:
+            events.extend(self._activations(step, now))
         if step % cfg.boundary_every == 0 and (
             completed or now - self._last_boundary >= cfg.boundary_min_interval_s
         ):
@@ -159,6 +173,7 @@ class SessionProbes:
             self._metrics(step, now),
             *self._gradients(step, now),
             *self._layer_stats(step, now),
+            *self._activations(step, now),
             *self._boundary(step, now),
         ]
         # One event per kind and step: a pause right after a scheduled event (or two pauses
@@ -209,6 +224,16 @@ class SessionProbes:
         if not all(math.isfinite(v) for v in numbers):
             return []
         return [LayerStatsEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
+
+    def _activations(self, step: int, now: float) -> list[Event]:
+        if not self._layers:
+            return []
+        payload = activations_payload(
+            self.session.model, self._layers, self._act_inputs, self._act_labels, self._act_label
+        )
+        if payload is None:
+            return []
+        return [ActivationsEvent(run_id=self.run_id, step=step, time=now, payload=payload)]
 
     def _boundary(self, step: int, now: float) -> list[Event]:
         """A boundary frame for 1-D and 2-D inputs (images have no plane to draw)."""

@@ -11,6 +11,7 @@
 import {
   isTerminal,
   sessionConfig,
+  type ActivationsEvent,
   type BoundaryEvent,
   type FindingEvent,
   type GradientsEvent,
@@ -40,6 +41,7 @@ export interface LiveState {
   boundary: BoundaryEvent | null;
   layerStats: LayerStatsEvent | null;
   gradients: GradientsEvent | null;
+  activations: ActivationsEvent | null;
 }
 
 export type LiveAction =
@@ -57,6 +59,7 @@ export const EMPTY_LIVE_STATE: LiveState = {
   boundary: null,
   layerStats: null,
   gradients: null,
+  activations: null,
 };
 
 function isMarker(event: RunEvent): event is Marker {
@@ -103,7 +106,7 @@ function applySnapshot(snapshot: LiveSnapshot): LiveState {
 
 function applyEvents(state: LiveState, events: readonly RunEvent[]): LiveState {
   if (events.length === 0) return state;
-  let { status, step, boundary, layerStats, gradients } = state;
+  let { status, step, boundary, layerStats, gradients, activations } = state;
   let series = state.series;
   let markers = state.markers;
   const seen = new Set(markers.map(markerKey));
@@ -132,6 +135,9 @@ function applyEvents(state: LiveState, events: readonly RunEvent[]): LiveState {
       case "gradients":
         gradients = newerFrame(gradients, event);
         break;
+      case "activations":
+        activations = newerFrame(activations, event);
+        break;
       default: {
         if (!isMarker(event)) break;
         const key = markerKey(event);
@@ -146,7 +152,7 @@ function applyEvents(state: LiveState, events: readonly RunEvent[]): LiveState {
       }
     }
   }
-  return { ...state, status, step, series, markers, boundary, layerStats, gradients };
+  return { ...state, status, step, series, markers, boundary, layerStats, gradients, activations };
 }
 
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {

@@ -9,7 +9,7 @@ import { pg } from "./test/pgFixtures";
 
 function show(evaluation: EvaluationOut) {
   const { api, requests } = fakeServer({ "GET /api/runs/r/evaluation": () => ({ body: evaluation }) });
-  renderWithApi(<MetricsPanel runId="r" version="paused:3" />, api);
+  renderWithApi(<MetricsPanel runId="r" version="paused:3" series={{}} runName="r" />, api);
   return requests;
 }
 
@@ -47,7 +47,7 @@ describe("MetricsPanel", () => {
     const { api, requests } = fakeServer({
       "GET /api/runs/r/evaluation": () => ({ status: 409, body: { error: { code: "conflict", message: "run r is stopped and no longer live" } } }),
     });
-    renderWithApi(<MetricsPanel runId="r" version="x" />, api);
+    renderWithApi(<MetricsPanel runId="r" version="x" series={{}} runName="r" />, api);
     await waitFor(() => expect(screen.getByTestId("error-banner").textContent).toContain("no longer live"));
     fireEvent.click(screen.getByRole("button", { name: "Refresh" }));
     await waitFor(() => expect(requests).toHaveLength(2));

@@ -1,16 +1,22 @@
 /**
  * The current model's metrics (``GET /api/runs/{id}/evaluation``) with a train/validation
  * toggle: accuracy, macro precision/recall/F1, per-class numbers and the confusion matrix
- * (rows: true class, columns: predicted), or MSE/MAE/R² for regression.
+ * (rows: true class, columns: predicted), or MSE/MAE/R² for regression. The recorded series
+ * (every logged step of both splits) and the per-class table download as CSV
+ * (metricsCsv.ts), the numbers as a PNG.
  */
 
 import { useState, type CSSProperties } from "react";
 import { call } from "../api/client";
 import { useApi } from "../api/context";
-import type { EvaluationOut, SplitReport } from "../api/types";
+import type { EvaluationOut, Series, SplitReport } from "../api/types";
 import { useRequest } from "../api/useRequest";
+import { SavePng } from "../components/ChartExport";
+import { fileStem } from "../components/chartExport";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { saveText } from "../components/saveFile";
 import { formatNumber, formatPercent } from "../format";
+import { perClassCsv, seriesCsv } from "./metricsCsv";
 
 type Split = "train" | "val";
 const SPLIT_TITLES: Record<Split, string> = { train: "Training", val: "Validation" };
@@ -19,6 +25,21 @@ interface Props {
   runId: string;
   /** Changes whenever the model may have changed enough to ask again. */
   version: string;
+  /** The run's recorded series (the live state's), for the CSV download. */
+  series: Readonly<Record<string, Series>>;
+  /** Prefix of downloaded file names. */
+  runName: string;
+}
+
+/** "CSV of metrics": every logged step of both splits (also offered once a run has ended). */
+export function SeriesCsvButton({ series, runName }: { series: Readonly<Record<string, Series>>; runName: string }) {
+  const empty = !Object.keys(series).some((n) => n.startsWith("train/") || n.startsWith("val/"));
+  const save = () => saveText(`${fileStem(runName)}-metrics.csv`, seriesCsv(series).text, "text/csv");
+  return (
+    <button type="button" className="button button-quiet chart-export-button" data-testid="pg-metrics-csv" disabled={empty} onClick={save}>
+      CSV of metrics
+    </button>
+  );
 }
 
 function Headline({ report, regression }: { report: SplitReport; regression: boolean }) {
@@ -113,7 +134,7 @@ function PerClass({ report, names }: { report: SplitReport; names: readonly stri
   );
 }
 
-export function MetricsPanel({ runId, version }: Props) {
+export function MetricsPanel({ runId, version, series, runName }: Props) {
   const api = useApi();
   const [split, setSplit] = useState<Split>("val");
   const evaluation = useRequest<EvaluationOut>(`evaluation:${runId}:${version}`, () =>
@@ -135,17 +156,29 @@ export function MetricsPanel({ runId, version }: Props) {
         <button type="button" className="button button-quiet" onClick={evaluation.reload} disabled={evaluation.loading}>
           Refresh
         </button>
+        <SeriesCsvButton series={series} runName={runName} />
+        {data && data.task !== "regression" && (
+          <button
+            type="button"
+            className="button button-quiet chart-export-button"
+            data-testid="pg-per-class-csv"
+            onClick={() => saveText(`${fileStem(runName)}-per-class.csv`, perClassCsv(data) ?? "", "text/csv")}
+          >
+            CSV per class
+          </button>
+        )}
+        <SavePng name={`${runName}-metrics`} selector=".pg-metrics-body" testId="pg-metrics-png" />
       </div>
       <ErrorBanner message={evaluation.error} />
       {evaluation.loading && !data && <p className="loading">Evaluating the model…</p>}
       {data && report && (
-        <>
+        <div className="pg-metrics-body">
           <p className="panel-note">
             {SPLIT_TITLES[split].toLowerCase()} split, {report.n_samples} samples, model at step {data.step}
           </p>
           <Headline report={report} regression={data.task === "regression"} />
           {data.task !== "regression" && <PerClass report={report} names={data.class_names} />}
-        </>
+        </div>
       )}
     </div>
   );

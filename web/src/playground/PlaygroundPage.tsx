@@ -8,6 +8,7 @@ import { currentHyperparameters, isLive } from "../api/liveState";
 import { sessionConfig } from "../api/types";
 import { useRequest } from "../api/useRequest";
 import { BoundaryCanvas } from "../components/BoundaryCanvas";
+import { SavePng } from "../components/ChartExport";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { LossChart } from "../components/LossChart";
 import { MarkersList } from "../components/MarkersList";
@@ -24,6 +25,7 @@ import { decodeSetup } from "./setupLink";
 import { SetupLink } from "./SetupLink";
 import { ShareRun } from "./ShareRun";
 import { useDebouncedSet, usePlaygroundCommands } from "./usePlaygroundRun";
+import { ZooPicker } from "./ZooPicker";
 
 export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?: string }) {
   const api = useApi();
@@ -93,6 +95,7 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
         />
         {run && <ShareRun key={run.id} runId={run.id} />}
         <SetupLink form={form} />
+        {!live && <ZooPicker />}
         <Controls
           form={form}
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
@@ -120,9 +123,12 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
             title="Loss"
             className="panel-wide"
             actions={
-              <label className="toggle">
-                <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
-              </label>
+              <span className="pg-panel-actions">
+                <label className="toggle">
+                  <input type="checkbox" checked={logScale} onChange={(e) => setLogScale(e.target.checked)} /> log scale
+                </label>
+                <SavePng name={`${run?.name ?? "run"}-loss`} selector=".loss-chart" testId="pg-png-loss" />
+              </span>
             }
           >
             <LossChart

@@ -1,6 +1,7 @@
 /**
  * The views of a loaded run: the data and the model's output on it (boundary, curve or
- * image grid), step-by-step backprop, metrics, training dynamics, and export.
+ * image grid), step-by-step backprop, metrics, training dynamics, and export (every chart
+ * also saves as a PNG from its panel's header).
  */
 
 import { call } from "../api/client";
@@ -9,6 +10,7 @@ import type { LiveState } from "../api/liveState";
 import type { DatasetInfo, DatasetPoints, SessionConfig } from "../api/types";
 import { useRequest } from "../api/useRequest";
 import { BoundaryCanvas } from "../components/BoundaryCanvas";
+import { SavePng } from "../components/ChartExport";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { GradientNorms } from "../components/GradientNorms";
 import { ImageGrid } from "../components/ImageGrid";
@@ -16,7 +18,8 @@ import { LayerStats } from "../components/LayerStats";
 import { Panel } from "../components/Panel";
 import { BackpropStepper } from "./backprop/BackpropStepper";
 import { ExportButtons } from "./ExportButtons";
-import { MetricsPanel } from "./MetricsPanel";
+import { MetricsPanel, SeriesCsvButton } from "./MetricsPanel";
+import { ActivationHeatmaps } from "./network/ActivationHeatmaps";
 import { NetworkView } from "./network/NetworkView";
 import { useThrottled } from "./useThrottled";
 
@@ -54,9 +57,14 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
   const nClasses = info?.task === "multiclass" ? config.data.n_classes : info?.n_classes;
   const metricsVersion = useThrottled(modelVersion(state), REFRESH_MS);
   const weightsVersion = useThrottled(modelVersion(state, 100), REFRESH_MS);
+  const name = state.run?.name ?? "run";
+  const png = (what: string, selector: string) => <SavePng name={`${name}-${what}`} selector={selector} testId={`pg-png-${what}`} />;
   return (
     <>
-      <Panel title={kind === "image" ? "Data" : "Decision boundary"}>
+      <Panel
+        title={kind === "image" ? "Data" : "Decision boundary"}
+        actions={kind === "plane" || kind === "line" ? png("boundary", ".boundary") : kind === "image" ? png("samples", "canvas") : undefined}
+      >
         {kind === "image" && <SampleImages runId={runId} />}
         {(kind === "plane" || kind === "line") && (
           <BoundaryCanvas boundary={state.boundary} points={points} nClasses={nClasses} line={kind === "line"} />
@@ -67,17 +75,21 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
       </Panel>
       <Panel title="Metrics">
         {live ? (
-          <MetricsPanel runId={runId} version={metricsVersion} />
+          <MetricsPanel runId={runId} version={metricsVersion} series={state.series} runName={name} />
         ) : (
-          <p className="empty">Metrics of the model are computed while its run is live; this run has ended (its last numbers are in the summary above).</p>
+          <>
+            <p className="empty">Metrics of the model are computed while its run is live; this run has ended (its last numbers are in the summary above).</p>
+            <SeriesCsvButton series={state.series} runName={name} />
+          </>
         )}
       </Panel>
-      <Panel title="Network" className="panel-wide">
+      <Panel title="Network" className="panel-wide" actions={live ? png("network", ".pg-network") : undefined}>
         {live ? (
           <NetworkView
             runId={runId}
             config={config}
-            bounds={kind === "plane" ? (points?.bounds ?? null) : null}
+            bounds={kind === "plane" || kind === "line" ? (points?.bounds ?? null) : null}
+            line={kind === "line"}
             version={weightsVersion}
             step={state.step}
           />
@@ -85,13 +97,16 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
           <p className="empty">The network's weights are read from a live run; this run has ended.</p>
         )}
       </Panel>
+      <Panel title="Activations" className="panel-wide" actions={state.activations ? png("activations", ".pg-heatmaps") : undefined}>
+        <ActivationHeatmaps event={state.activations} byClass={kind === "image" || kind === "table"} />
+      </Panel>
       <Panel title="Step-by-step backprop" className="panel-wide">
         <BackpropStepper runId={runId} status={state.status} live={live} />
       </Panel>
-      <Panel title="Gradient norms">
+      <Panel title="Gradient norms" actions={state.gradients ? png("gradient-norms", "[data-testid=gradient-norms]") : undefined}>
         <GradientNorms event={state.gradients} />
       </Panel>
-      <Panel title="Layer statistics">
+      <Panel title="Layer statistics" actions={state.layerStats ? png("layer-stats", "[data-testid=layer-stats]") : undefined}>
         <LayerStats event={state.layerStats} />
       </Panel>
       <Panel title="Export the model">

@@ -1,7 +1,7 @@
 /**
  * The network as Playground draws it: inputs, every unit as a small picture of what it
- * computes over the plane, and the weights on the edges (blue positive, orange negative,
- * thicker = larger |w|).
+ * computes over the plane (for a 1-D input: its output as a curve over x), and the weights on
+ * the edges (blue positive, orange negative, thicker = larger |w|).
  */
 
 import { useMemo } from "react";
@@ -23,6 +23,35 @@ interface Props {
   /** The inputs over the plane (same grid), or null. */
   inputMaps: Float32Array[] | null;
   res: number;
+  /** curves[layer][unit] over x for a 1-D input (instead of maps), or null. */
+  curves?: Float32Array[][] | null;
+}
+
+/** An SVG path of ``curve`` in a ``size`` box, on its own symmetric scale (0 in the middle). */
+export function curvePath(curve: ArrayLike<number>, size: number): string {
+  let m = 0;
+  for (let i = 0; i < curve.length; i++) m = Math.max(m, Math.abs(curve[i] as number));
+  const half = size / 2 - 3;
+  const parts: string[] = [];
+  for (let i = 0; i < curve.length; i++) {
+    const px = ((i + 0.5) / curve.length) * size;
+    const py = size / 2 - ((curve[i] as number) / (m || 1)) * half;
+    parts.push(`${i === 0 ? "M" : "L"}${px.toFixed(1)},${py.toFixed(1)}`);
+  }
+  return parts.join(" ");
+}
+
+/** The input itself over x: a straight line. */
+const RAMP = Float32Array.from({ length: 16 }, (_, j) => j - 7.5);
+
+function CurveNode({ curve }: { curve: Float32Array }) {
+  return (
+    <g data-testid="pg-unit-curve">
+      <rect width={NODE} height={NODE} rx={4} fill="#f4f4f2" />
+      <line x1={0} x2={NODE} y1={NODE / 2} y2={NODE / 2} stroke="#c4cad2" strokeWidth={0.75} />
+      <path d={curvePath(curve, NODE)} fill="none" stroke="#0b6fb3" strokeWidth={1.5} />
+    </g>
+  );
 }
 
 /** A unit's map as a data URL: its own symmetric diverging scale (orange < 0 < blue). */
@@ -44,7 +73,7 @@ function mapUrl(map: Float32Array, res: number): string | null {
   return canvas.toDataURL();
 }
 
-export function NetworkGraph({ inputs, layers, maps, inputMaps, res }: Props) {
+export function NetworkGraph({ inputs, layers, maps, inputMaps, res, curves = null }: Props) {
   const columns = [inputs.length, ...layers.map((l) => l.bias.length)];
   const height = Math.max(...columns) * (NODE + ROW_GAP) + ROW_GAP;
   const width = (columns.length - 1) * COLUMN_GAP + NODE + 60;
@@ -78,7 +107,13 @@ export function NetworkGraph({ inputs, layers, maps, inputMaps, res }: Props) {
         )}
         {inputs.map((name, k) => (
           <g key={name} transform={`translate(${x(0)}, ${y(inputs.length, k)})`}>
-            {inputUrls?.[k] ? <image href={inputUrls[k] ?? undefined} width={NODE} height={NODE} /> : <rect width={NODE} height={NODE} rx={4} fill="#eef0f3" />}
+            {inputUrls?.[k] ? (
+              <image href={inputUrls[k] ?? undefined} width={NODE} height={NODE} />
+            ) : curves ? (
+              <CurveNode curve={RAMP} />
+            ) : (
+              <rect width={NODE} height={NODE} rx={4} fill="#eef0f3" />
+            )}
             <rect width={NODE} height={NODE} rx={4} fill="none" stroke="#9aa3ad" />
             <text x={-6} y={NODE / 2 + 4} textAnchor="end" fontSize={12} fill="#374151">
               {name}
@@ -88,10 +123,11 @@ export function NetworkGraph({ inputs, layers, maps, inputMaps, res }: Props) {
         {layers.map((layer, l) =>
           layer.bias.map((b, u) => {
             const url = urls?.[l]?.[u] ?? null;
+            const curve = curves?.[l]?.[u] ?? null;
             return (
               <g key={`${layer.name}-${u}`} transform={`translate(${x(l + 1)}, ${y(columns[l + 1] ?? 0, u)})`} data-testid="pg-node">
                 <title>{`${layer.name}[${u}] (${layer.activation}), bias ${b.toPrecision(4)}`}</title>
-                {url ? <image href={url} width={NODE} height={NODE} /> : <rect width={NODE} height={NODE} rx={4} fill="#f4f4f2" />}
+                {url ? <image href={url} width={NODE} height={NODE} /> : curve ? <CurveNode curve={curve} /> : <rect width={NODE} height={NODE} rx={4} fill="#f4f4f2" />}
                 <rect width={NODE} height={NODE} rx={4} fill="none" stroke="#6b7280" />
               </g>
             );

@@ -127,6 +127,20 @@ export function unitMaps(layers: readonly DenseLayerWeights[], features: readonl
   return maps;
 }
 
+/**
+ * What every unit computes along a 1-D input (the sine set): curves[layer][unit] holds its
+ * output at ``n`` evenly spaced x over ``bounds`` (cell centres, left to right).
+ */
+export function unitCurves(layers: readonly DenseLayerWeights[], bounds: readonly number[], n: number): Float32Array[][] {
+  const [lo = -6, hi = 6] = bounds;
+  const curves = layers.map((l) => l.bias.map(() => new Float32Array(n)));
+  const step = (hi - lo) / n;
+  for (let j = 0; j < n; j++) {
+    forward(layers, [lo + (j + 0.5) * step]).forEach((units, l) => units.forEach((v, u) => ((curves[l]?.[u] as Float32Array)[j] = v)));
+  }
+  return curves;
+}
+
 /** Counts of ``values`` in ``bins`` equal bins over [lo, hi] (values outside go to the ends). */
 export function histogram(values: readonly number[], lo: number, hi: number, bins: number): number[] {
   const counts = new Array<number>(bins).fill(0);
