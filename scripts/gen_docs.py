@@ -39,6 +39,10 @@ SCREENSHOTS = (
     "search-study-live.png",
     "search-3d-desktop.png",
     "modules-desktop.png",
+    "playground-zoo-finetune.png",
+    "pg-compare.png",
+    "analytics-graph.png",
+    "modules-whatif-panel-desktop.png",
 )
 
 

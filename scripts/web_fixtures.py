@@ -106,6 +106,7 @@ def write_fixtures(out: Path) -> None:
         responses.update(_playground_fixtures(client))
         responses.update(_analytics_fixtures(client))
         responses.update(_search_fixtures(client, Settings(home=Path(home)).db_url))
+        responses.update(_zoo_fixtures(client, Path(home)))
     for name, body in responses.items():
         (out / name).write_text(json.dumps(body, indent=1) + "\n")
 
@@ -251,6 +252,65 @@ def _analytics_fixtures(client: TestClient) -> dict[str, Any]:
     out["an_unsafe_error.json"] = bad.json()
     corrupt = client.post("/api/models", params={"filename": "cut.pt"}, content=b"PK\x03\x04oops")
     out["an_corrupt_error.json"] = corrupt.json()
+    out.update(_an_graph_fixtures(client, upload))
+    return out
+
+
+class _AnBlock(torch.nn.Module):
+    def __init__(self, c: int) -> None:
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(c, c, 3, padding=1)
+        self.relu = torch.nn.ReLU()
+        self.conv2 = torch.nn.Conv2d(c, c, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x + self.conv2(self.relu(self.conv1(x))))
+
+
+def an_resnet() -> torch.nn.Sequential:
+    """A ResNet-shaped CNN (stem, 2 residual blocks, head) with dead channels 2 and 5 planted in
+    ``1.conv1`` (zero kernels, negative bias); also used by tests/e2e/test_analytics_graph.py."""
+    torch.manual_seed(6)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(3, 8, 3, padding=1),
+        _AnBlock(8),
+        _AnBlock(8),
+        torch.nn.AdaptiveAvgPool2d(1),
+        torch.nn.Flatten(),
+        torch.nn.Linear(8, 10),
+    )
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.Conv2d | torch.nn.Linear):
+                torch.nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+                torch.nn.init.zeros_(m.bias)
+        conv = model[1].conv1
+        assert isinstance(conv, torch.nn.Conv2d)
+        conv.weight[[2, 5]] = 0.0
+        conv.bias[[2, 5]] = -1.0
+    return model.eval()
+
+
+def an_resnet_torchscript() -> bytes:
+    import warnings
+
+    with warnings.catch_warnings():  # TorchScript is deprecated upstream, still a format
+        warnings.simplefilter("ignore", DeprecationWarning)
+        traced = torch.jit.trace(an_resnet(), torch.randn(1, 3, 16, 16))
+    return _an_bytes(lambda b: torch.jit.save(traced, b))
+
+
+def _an_graph_fixtures(client: TestClient, upload: Any) -> dict[str, Any]:
+    """The graph of a TorchScript ResNet (residual curves, a flagged layer) and a run's model."""
+    resnet = upload("resnet.pt", an_resnet_torchscript(), input_shape="1,3,16,16")
+    out = {"an_report_resnet.json": client.get(f"/api/models/{resnet['id']}/report").json()}
+    runs = client.get("/api/runs").json()
+    out["an_runs.json"] = runs
+    picked = client.post(f"/api/models/from-run/{runs['items'][0]['id']}")
+    if picked.status_code != 201:
+        raise RuntimeError(f"fixture model of a run failed: {picked.text}")
+    out["an_from_run.json"] = picked.json()
+    out["an_from_run_missing.json"] = client.post("/api/models/from-run/nope").json()
     return out
 
 
@@ -350,6 +410,26 @@ def _search_fixtures(client: TestClient, db_url: str) -> dict[str, Any]:
             "/api/studies",
             json={"config": {"name": "digits-fixture", "dataset": "digits"}, "workers": 0},
         ).json(),
+    }
+
+
+# Playground zoo (#3) fixtures: the listing before and after a tiny-scale zoo is installed, a
+# fine-tune run, the model registered with Analytics, and the 409 of a missing zoo.
+def _zoo_fixtures(client: TestClient, home: Path) -> dict[str, Any]:
+    from neuralscope.zoo import train_zoo, zoo_dir
+
+    empty = client.get("/api/zoo").json()
+    missing = client.post("/api/zoo/spirals/runs").json()
+    train_zoo(zoo_dir(home), 0.05)
+    run = client.post("/api/zoo/blobs/runs", json={"start": False}).json()
+    model = client.post("/api/zoo/blobs/analyze").json()
+    _stop_all(client)
+    return {
+        "zoo_empty.json": empty,
+        "zoo_not_installed.json": missing,
+        "zoo_list.json": client.get("/api/zoo").json(),
+        "zoo_run.json": run,
+        "zoo_model.json": model,
     }
 
 

@@ -19,7 +19,18 @@ from neuralscope.runner import RunManager
 from neuralscope.server import ws
 from neuralscope.server.deps import Services
 from neuralscope.server.errors import install_error_handlers
-from neuralscope.server.routers import ingest, meta, models, modules, runs, shares, studies, tables
+from neuralscope.server.openapi_links import add_links
+from neuralscope.server.routers import (
+    ingest,
+    meta,
+    models,
+    modules,
+    runs,
+    shares,
+    studies,
+    tables,
+    zoo,
+)
 from neuralscope.server.schemas import EventMessage
 from neuralscope.server.security import BodyLimitMiddleware, TokenMiddleware
 from neuralscope.server.static import mount_web_app
@@ -50,6 +61,7 @@ def _install_openapi(app: FastAPI) -> None:
             for name, definition in defs.get("$defs", {}).items():
                 components.setdefault(name, definition)
             _document_common_errors(schema)
+            add_links(schema)  # create → read flows, for stateful API tests
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -132,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(modules.router)
     app.include_router(ws.router)
     app.include_router(studies.router)
+    app.include_router(zoo.router)
     mount_web_app(app)
     _install_openapi(app)
     app.add_middleware(

@@ -130,6 +130,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/models/from-run/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Model From Run
+         * @description Register a live Playground run's current model for analysis and return its entry.
+         *
+         *     The weights are copied between two steps and stored with the run's spec, so the analysis
+         *     rebuilds the real network (FLOPs, latency, graph) rather than reading weights alone. The
+         *     same weights give the same entry.
+         */
+        post: operations["model_from_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/models/{model_id}": {
         parameters: {
             query?: never;
@@ -302,6 +326,26 @@ export interface paths {
          * @description The whole analysis report.
          */
         get: operations["get_model_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{model_id}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model Report Html
+         * @description The report as one standalone HTML file (inline CSS and SVG, no external request).
+         */
+        get: operations["get_model_report_html"];
         put?: never;
         post?: never;
         delete?: never;
@@ -616,6 +660,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/runs/{run_id}/modules/{module_id}/what-if": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Module What If
+         * @description Apply ``intervention`` to a copy of the live run's current model for the module
+         *     ``module_id`` of its latest snapshot (any module, alerted or not) and return the loss,
+         *     accuracy and per-class F1 on the probe batch before and after.
+         */
+        post: operations["preview_module_what_if"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/runs/{run_id}/samples": {
         parameters: {
             query?: never;
@@ -651,6 +717,47 @@ export interface paths {
          */
         post: operations["share_run"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Run Shares
+         * @description The run's live share links, oldest first: ids and dates, never their tokens.
+         */
+        get: operations["list_run_shares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/{run_id}/shares/{share_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Run Share
+         * @description Revoke a link: from now on its token opens nothing (404), as if it never existed.
+         *     Answers the run's links that are left.
+         */
+        delete: operations["revoke_run_share"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1051,10 +1158,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/zoo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Zoo
+         * @description The installed zoo models with their validation metrics and specs.
+         */
+        get: operations["list_zoo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/zoo/{name}/analyze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Analyze
+         * @description Register the zoo model with Analytics; open ``/api/models/{id}`` (the web's
+         *     Analytics page) to inspect it.
+         */
+        post: operations["analyze_zoo_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/zoo/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fine Tune
+         * @description Start a Playground run from the zoo model's trained weights, on the data it was
+         *     trained on (its first metrics are the saved model's), optionally with other
+         *     hyperparameters.
+         */
+        post: operations["fine_tune_zoo_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * ActivationMap
+         * @description One hidden layer's outputs on the probe batch: ``values[i, j]`` is unit ``j`` on sample
+         *     ``i`` (float16, the first ``min(units, 64)`` units).
+         */
+        ActivationMap: {
+            /**
+             * Layer
+             * @description Qualified module name, e.g. 'act1'
+             */
+            layer: string;
+            /**
+             * Units
+             * @description Units in the layer (values may show fewer)
+             */
+            units: number;
+            values: components["schemas"]["CompactArray"];
+        };
+        /** ActivationsEvent */
+        ActivationsEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "activations";
+            payload: components["schemas"]["ActivationsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** ActivationsEvent */
+        "ActivationsEvent-Input": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "activations";
+            payload: components["schemas"]["ActivationsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /** ActivationsEvent */
+        "ActivationsEvent-Output": {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "activations";
+            payload: components["schemas"]["ActivationsPayload"];
+            /** Run Id */
+            run_id: string;
+            /** Step */
+            step: number;
+            /**
+             * Time
+             * @description Unix time in seconds
+             */
+            time: number;
+        };
+        /**
+         * ActivationsPayload
+         * @description Activation heatmaps (issue #3): every hidden layer on one fixed probe batch of at most
+         *     64 validation samples, sorted by class (regression: by target). At most 64 units per layer
+         *     are sent, so a layer costs at most 8 KiB of float16.
+         */
+        ActivationsPayload: {
+            /**
+             * Labels
+             * @description Class of each sample row; empty for regression
+             */
+            labels: number[];
+            /** Layers */
+            layers: components["schemas"]["ActivationMap"][];
+            /**
+             * Probe
+             * @description Which samples, e.g. 'validation (64 of 250, by class)'
+             */
+            probe: string;
+        };
         /**
          * AnalysisConfig
          * @description Everything ``analyze`` can be told; defaults follow SCIENCE.md.
@@ -2208,20 +2470,20 @@ export interface components {
         /** EventBatch */
         EventBatch: {
             /** Events */
-            events: (components["schemas"]["StatusEvent-Input"] | components["schemas"]["MetricsEvent-Input"] | components["schemas"]["HyperparametersEvent-Input"] | components["schemas"]["FindingEvent-Input"] | components["schemas"]["LayerStatsEvent-Input"] | components["schemas"]["GradientsEvent-Input"] | components["schemas"]["BoundaryEvent-Input"] | components["schemas"]["HistogramsEvent-Input"] | components["schemas"]["CalibrationEvent-Input"] | components["schemas"]["SamplesEvent-Input"] | components["schemas"]["ModulesEvent-Input"])[];
+            events: (components["schemas"]["StatusEvent-Input"] | components["schemas"]["MetricsEvent-Input"] | components["schemas"]["HyperparametersEvent-Input"] | components["schemas"]["FindingEvent-Input"] | components["schemas"]["LayerStatsEvent-Input"] | components["schemas"]["GradientsEvent-Input"] | components["schemas"]["BoundaryEvent-Input"] | components["schemas"]["HistogramsEvent-Input"] | components["schemas"]["CalibrationEvent-Input"] | components["schemas"]["SamplesEvent-Input"] | components["schemas"]["ModulesEvent-Input"] | components["schemas"]["ActivationsEvent-Input"])[];
         };
         /**
          * EventKind
          * @enum {string}
          */
-        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary" | "histograms" | "calibration" | "samples" | "modules";
+        EventKind: "status" | "metrics" | "hyperparameters" | "finding" | "layer_stats" | "gradients" | "boundary" | "histograms" | "calibration" | "samples" | "modules" | "activations";
         /**
          * EventMessage
          * @description Every later WebSocket message: a batch of events.
          */
         EventMessage: {
             /** Events */
-            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["HistogramsEvent"] | components["schemas"]["CalibrationEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["ModulesEvent"])[];
+            events: (components["schemas"]["StatusEvent"] | components["schemas"]["MetricsEvent"] | components["schemas"]["HyperparametersEvent"] | components["schemas"]["FindingEvent"] | components["schemas"]["LayerStatsEvent"] | components["schemas"]["GradientsEvent"] | components["schemas"]["BoundaryEvent"] | components["schemas"]["HistogramsEvent"] | components["schemas"]["CalibrationEvent"] | components["schemas"]["SamplesEvent"] | components["schemas"]["ModulesEvent"] | components["schemas"]["ActivationsEvent"])[];
             /**
              * Type
              * @default events
@@ -2232,7 +2494,7 @@ export interface components {
         /** EventsOut */
         EventsOut: {
             /** Events */
-            events: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
+            events: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"] | components["schemas"]["ActivationsEvent-Output"])[];
             /** Run Id */
             run_id: string;
         };
@@ -2528,6 +2790,11 @@ export interface components {
             id: string;
             /** Kind */
             kind: string;
+            /**
+             * Layer
+             * @description Qualified module name of this node's layer (as in ModelReport.layers and cost.layers); null for inputs, outputs and tensor functions
+             */
+            layer?: string | null;
             /** Op */
             op: string;
             /** Target */
@@ -3271,12 +3538,12 @@ export interface components {
              * Latest
              * @description Newest boundary, layer-stat and gradient frames
              */
-            latest: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
+            latest: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"] | components["schemas"]["ActivationsEvent-Output"])[];
             /**
              * Markers
              * @description Status, hyperparameter and finding events
              */
-            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"] | components["schemas"]["ActivationsEvent-Output"])[];
             run: components["schemas"]["RunOut"];
             /** Series */
             series: {
@@ -3989,6 +4256,20 @@ export interface components {
             seconds: number;
         };
         /**
+         * ModulesPoint
+         * @description The last hidden layer's modules after one epoch (identification only).
+         */
+        ModulesPoint: {
+            /** Epoch */
+            epoch: number;
+            /** Modularity */
+            modularity: number | null;
+            /** Modules */
+            modules: number;
+            /** P Value */
+            p_value: number | null;
+        };
+        /**
          * NetSpec
          * @description Hidden layers of a network; input and output sizes follow from the dataset.
          */
@@ -4464,8 +4745,47 @@ export interface components {
             data?: components["schemas"]["DataConfig-Input"];
             spec: components["schemas"]["NetSpec-Input"];
         };
-        /** ShareOut */
+        /**
+         * ShareLinkOut
+         * @description A share link as listed to its run's owner: never its token (only hashed at rest).
+         */
+        ShareLinkOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * @description Not secret: names the link to revoke it
+             */
+            id: string;
+        };
+        /** ShareLinksOut */
+        ShareLinksOut: {
+            /**
+             * Links
+             * @description The run's live links, oldest first
+             */
+            links: components["schemas"]["ShareLinkOut"][];
+            /** Run Id */
+            run_id: string;
+        };
+        /**
+         * ShareOut
+         * @description A new share link: the only response that ever carries its token.
+         */
         ShareOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * @description Not secret: names the link to revoke it
+             */
+            id: string;
             /**
              * Token
              * @description The secret of the link; whoever has it can read the run
@@ -4493,14 +4813,14 @@ export interface components {
              * Frames
              * @description Decision-boundary frames spread over the run (at most max_frames), by step
              */
-            frames: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
+            frames: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"] | components["schemas"]["ActivationsEvent-Output"])[];
             /** Last Step */
             last_step: number;
             /**
              * Markers
              * @description Status, hyperparameter and finding events
              */
-            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"])[];
+            markers: (components["schemas"]["StatusEvent-Output"] | components["schemas"]["MetricsEvent-Output"] | components["schemas"]["HyperparametersEvent-Output"] | components["schemas"]["FindingEvent-Output"] | components["schemas"]["LayerStatsEvent-Output"] | components["schemas"]["GradientsEvent-Output"] | components["schemas"]["BoundaryEvent-Output"] | components["schemas"]["HistogramsEvent-Output"] | components["schemas"]["CalibrationEvent-Output"] | components["schemas"]["SamplesEvent-Output"] | components["schemas"]["ModulesEvent-Output"] | components["schemas"]["ActivationsEvent-Output"])[];
             /** Name */
             name: string;
             /** @description The data the boundary is drawn over (None for image sets) */
@@ -4893,6 +5213,8 @@ export interface components {
             /** Curve */
             curve: components["schemas"]["CurvePoint"][];
             metrics: components["schemas"]["TrialMetrics"] | null;
+            /** @description functional modules of the last hidden layer (issue #7) */
+            modules?: components["schemas"]["TrialModules"] | null;
             /** Number */
             number: number;
             /** Params */
@@ -4940,6 +5262,72 @@ export interface components {
             /** Val Accuracy */
             val_accuracy: number;
         };
+        /**
+         * TrialModules
+         * @description Functional modules of a trial's last hidden layer (ATTR_MODULES): decomposed on a fixed
+         *     validation probe batch after every epoch, identities tracked across epochs by Hungarian
+         *     matching on Jaccard overlap, with ablation importance at the last epoch
+         *     (``neuralscope.decomposition.summary``; SCIENCE.md section 4).
+         */
+        TrialModules: {
+            /**
+             * Alerts
+             * @description decomposition finding codes (dead_module, ...)
+             */
+            alerts: string[];
+            /**
+             * Changes
+             * @description module births, dissolutions, splits and merges
+             */
+            changes: number;
+            /** Dead Units */
+            dead_units: number;
+            /**
+             * Dominant Share
+             * @description largest share of the ablation importance (None before the last epoch)
+             */
+            dominant_share: number | null;
+            /**
+             * Epoch
+             * @description epoch of this summary
+             */
+            epoch: number;
+            /** History */
+            history: components["schemas"]["ModulesPoint"][];
+            /**
+             * Largest Share
+             * @description largest module's share of the live units
+             */
+            largest_share: number | null;
+            /** Layer */
+            layer: string;
+            /**
+             * Modularity
+             * @description Newman's Q of the partition
+             */
+            modularity: number | null;
+            /** Modules */
+            modules: number;
+            /**
+             * P Value
+             * @description permutation p-value against shuffled affinity
+             */
+            p_value: number | null;
+            /** Probe Samples */
+            probe_samples: number;
+            /**
+             * Seconds
+             * @description time spent decomposing in this trial
+             */
+            seconds: number;
+            /**
+             * Significant
+             * @description False: no significant modular structure (one module)
+             */
+            significant: boolean;
+            /** Units */
+            units: number;
+        };
         /** TrialPage */
         TrialPage: {
             /** Items */
@@ -4963,6 +5351,8 @@ export interface components {
             /** Curve */
             curve: components["schemas"]["CurvePoint"][];
             metrics: components["schemas"]["TrialMetrics"] | null;
+            /** @description functional modules of the last hidden layer (issue #7) */
+            modules?: components["schemas"]["TrialModules"] | null;
             /** Number */
             number: number;
             /** Params */
@@ -5172,6 +5562,134 @@ export interface components {
             shape: number[];
             /** Std */
             std: number;
+        };
+        /**
+         * WhatIfOut
+         * @description The intervention's effect on the probe batch (the run itself is not changed).
+         */
+        WhatIfOut: {
+            /** Accuracy After */
+            accuracy_after: number[];
+            /** Accuracy Before */
+            accuracy_before: number[];
+            /**
+             * F1 After
+             * @description [task][class]
+             */
+            f1_after: number[][];
+            /**
+             * F1 Before
+             * @description [task][class]
+             */
+            f1_before: number[][];
+            /** Intervention */
+            intervention: string;
+            /** Layer */
+            layer: string;
+            /** Loss After */
+            loss_after: number;
+            /** Loss Before */
+            loss_before: number;
+            /** Module */
+            module: string;
+            /**
+             * Probe
+             * @description what the probe batch is
+             */
+            probe: string;
+            /** Probe Samples */
+            probe_samples: number;
+            /** Run Id */
+            run_id: string;
+            /**
+             * Step
+             * @description step of the snapshot the module comes from
+             */
+            step: number;
+            /**
+             * Units
+             * @description the module's units in its layer
+             */
+            units: number[];
+        };
+        /** WhatIfRequest */
+        WhatIfRequest: {
+            /**
+             * Intervention
+             * @description prune: zero the module's units at their source; reinitialize: redraw them
+             * @enum {string}
+             */
+            intervention: "prune" | "reinitialize";
+        };
+        /** ZooList */
+        ZooList: {
+            /**
+             * Command
+             * @description The command that installs (or re-trains) the zoo
+             */
+            command: string;
+            /**
+             * Items
+             * @description Installed models, in zoo order
+             */
+            items: components["schemas"]["ZooModelOut"][];
+            /**
+             * Missing
+             * @description Zoo entries that are not installed
+             */
+            missing: string[];
+        };
+        /**
+         * ZooModelOut
+         * @description One installed zoo model: what it is, what it was trained on, how well it does.
+         */
+        ZooModelOut: {
+            /** @description Net spec, data config, hyperparameters, seed */
+            config: components["schemas"]["SessionConfig-Output"];
+            /** Dataset */
+            dataset: string;
+            /** Description */
+            description: string;
+            /** Input Shape */
+            input_shape: number[];
+            /**
+             * Metrics
+             * @description Final validation metrics (val/...)
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Name */
+            name: string;
+            /** Scale */
+            scale: number;
+            /** Steps */
+            steps: number;
+            /**
+             * Task
+             * @enum {string}
+             */
+            task: "binary" | "multiclass" | "regression";
+            /** Title */
+            title: string;
+        };
+        /**
+         * ZooRunCreate
+         * @description Fine-tune a zoo model: its data and config, optionally other hyperparameters.
+         */
+        ZooRunCreate: {
+            /** @description Changes to the zoo model's hyperparameters */
+            hyperparameters?: components["schemas"]["HyperparameterUpdate"] | null;
+            /** Max Steps */
+            max_steps?: number | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Start
+             * @description Start training immediately
+             * @default true
+             */
+            start: boolean;
         };
         /** Histogram */
         neuralscope__analysis__weights__Histogram: {
@@ -5612,6 +6130,73 @@ export interface operations {
             };
             /** @description The body is over the size limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    model_from_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The run keeps no model: a watched run, or a Playground run that is no longer live */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6121,6 +6706,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelReport"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No model with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_model_report_html: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                model_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One self-contained HTML file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
                 };
             };
             /** @description Missing or wrong token (when the server has one) */
@@ -6804,7 +7447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description An image set or a wide table */
+            /** @description An image set, a wide table, or a watched run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7244,6 +7887,96 @@ export interface operations {
             };
         };
     };
+    preview_module_what_if: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                module_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WhatIfRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhatIfOut"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No run with this id, or no such module in it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not a live run, no decomposition with targets yet, or an empty module */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_run_samples: {
         parameters: {
             query?: {
@@ -7284,7 +8017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Not an image set */
+            /** @description Not an image set, or a watched run */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7353,6 +8086,123 @@ export interface operations {
             };
             /** @description Not a Playground run */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_run_shares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLinksOut"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No run with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_run_share: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareLinksOut"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description This run has no such link */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8669,6 +9519,218 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_zoo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZooList"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    analyze_zoo_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOut"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No zoo model with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The zoo is not installed: run `neuralscope zoo train` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is not answering; try again in a moment */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    fine_tune_zoo_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ZooRunCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            /** @description The body is not valid JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or wrong token (when the server has one) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No zoo model with this name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The zoo is not installed: run `neuralscope zoo train` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many live runs */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

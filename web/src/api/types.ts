@@ -44,6 +44,8 @@ export type BackpropTrace = Out["BackpropTrace"];
 export type LayerTrace = Out["LayerTrace"];
 export type ImageSamples = Out["ImageSamples"];
 export type ShareOut = Out["ShareOut"];
+export type ShareLinkOut = Out["ShareLinkOut"];
+export type ShareLinksOut = Out["ShareLinksOut"];
 /** GET /api/shared/{token}: a read-only replay of a shared run. */
 export type SharedRunOut = Out["SharedRunOut"];
 
@@ -138,3 +140,10 @@ export type ModelLayout = Out["ModelLayout"];
 export type LayoutBlock = Out["LayoutBlock"];
 export type StudyEvent = Out["StudyEvent"];
 export type StudyEvents = Out["StudyEvents"];
+
+// Playground model zoo (#3)
+export type ZooList = Out["ZooList"];
+export type ZooModelOut = Out["ZooModelOut"];
+
+// Playground activation heatmaps (#3)
+export type ActivationsEvent = EventOf<"activations">;
