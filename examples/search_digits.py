@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> TrialMetrics:
     parser.add_argument("--trials", type=int, default=6)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--home", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=0, help="sampler seed: the same trials")
     args = parser.parse_args(argv)
     home = args.home or Path(tempfile.mkdtemp(prefix="neuralscope-search-"))
     storage_url = f"sqlite:///{home / 'studies.db'}"
@@ -38,7 +39,10 @@ def main(argv: list[str] | None = None) -> TrialMetrics:
         max_train_samples=600,
     )
     create_study(config, storage_url)
-    summary = run_worker(WorkerOptions(storage_url=storage_url, study_name=config.name, home=home))
+    options = WorkerOptions(
+        storage_url=storage_url, study_name=config.name, home=home, seed=args.seed
+    )
+    summary = run_worker(options)
     print(f"worker ran {summary.started} trials ({summary.stop_reason})")
 
     storage = open_storage(storage_url)

@@ -57,11 +57,11 @@ def test_decompose_example_recovers_the_two_wired_modules() -> None:
 @pytest.mark.slow
 def test_search_example_finds_a_healthy_accurate_model(tmp_path: Path) -> None:
     best = _load("search_digits").main(["--trials", "3", "--epochs", "3", "--home", str(tmp_path)])
-    # Each trial process seeds its sampler afresh, so the three trials differ from run to run:
-    # the health-best of them has reached 0.78-0.86 accuracy and 85-87 health. The bounds
-    # below are what any sane draw clears (chance is 0.1; the skill gate zeroes a chance model).
-    assert best.val_accuracy > 0.6
-    assert best.health > 70
+    # One worker with the example's sampler seed (0): the same three trials on every run (best:
+    # 0.938 accuracy, health 95.2 when written). Unseeded, three random draws of 3 epochs can
+    # all fail to learn (seen in CI: health 0-3, every one gated at chance accuracy).
+    assert best.val_accuracy > 0.8
+    assert best.health > 80
     trial_dirs = list((tmp_path / "search" / "digits-example").glob("trial-*"))
     assert trial_dirs
     assert (trial_dirs[0] / "model.onnx").is_file()

@@ -54,6 +54,10 @@ class WorkerOptions:
     device: str = "auto"
     heartbeat: Heartbeat = field(default_factory=Heartbeat)
     poll_s: float = 0.5
+    # The sampler of the k-th trial this worker starts is seeded with seed + k: a one-worker
+    # study is then reproducible. None: a fresh seed per trial (workers sharing a study must
+    # not draw the same parameters).
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class _Job:
     options: WorkerOptions
     device: str
     worker_pid: int
+    index: int  # how many trials this worker started before this one
 
 
 @dataclass
@@ -112,7 +117,10 @@ def _run_one(job: _Job, conn: Connection) -> None:
     _watch_worker(job.worker_pid)
     options = job.options
     storage = open_storage(options.storage_url, options.heartbeat)
-    seed = (os.getpid() * 7919 + time.time_ns()) % (2**31)
+    if options.seed is None:
+        seed = (os.getpid() * 7919 + time.time_ns()) % (2**31)
+    else:
+        seed = (options.seed + job.index) % (2**31)
     study, config = load_study(storage, options.study_name, seed)
     data = load_data(config, options.home / "datasets")
 
@@ -227,7 +235,7 @@ class Worker:
             if self._signalled:
                 return
             receive, send = context.Pipe(duplex=False)
-            job = _Job(self.options, device, os.getpid())
+            job = _Job(self.options, device, os.getpid(), self.summary.started)
             process = context.Process(target=_trial_main, args=(job, send), daemon=False)
             process.start()
             send.close()
