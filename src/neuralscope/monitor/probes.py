@@ -87,6 +87,33 @@ def _capture(name: str, into: dict[str, torch.Tensor]) -> Callable[..., None]:
     return hook
 
 
+def hooked_forward(
+    model: nn.Module,
+    layer_names: Sequence[str],
+    inputs: torch.Tensor,
+    hook_for: Callable[[str], Callable[..., None]],
+) -> None:
+    """One eval-mode, no-grad forward pass with ``hook_for(name)`` as a forward hook on each
+    named module; modes are restored and hooks removed even if the pass raises.
+
+    Raises:
+        KeyError: a name is not a module of ``model``.
+    """
+    modules = dict(model.named_modules())
+    missing = [name for name in layer_names if name not in modules]
+    if missing:
+        raise KeyError(f"no module named {', '.join(missing)} in the model")
+    handles: list[RemovableHandle] = []
+    try:
+        for name in layer_names:
+            handles.append(modules[name].register_forward_hook(hook_for(name)))
+        with evaluating(model), torch.no_grad():
+            model(inputs)
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
 def layer_stats(
     model: nn.Module,
     layer_names: Sequence[str],
@@ -108,20 +135,8 @@ def layer_stats(
         KeyError: a name is not a module of ``model``.
         ValueError: a named module did not run during the forward pass.
     """
-    modules = dict(model.named_modules())
-    missing = [name for name in layer_names if name not in modules]
-    if missing:
-        raise KeyError(f"no module named {', '.join(missing)} in the model")
     captured: dict[str, torch.Tensor] = {}
-    handles: list[RemovableHandle] = []
-    try:
-        for name in layer_names:
-            handles.append(modules[name].register_forward_hook(_capture(name, captured)))
-        with evaluating(model), torch.no_grad():
-            model(inputs)
-    finally:
-        for handle in handles:
-            handle.remove()
+    hooked_forward(model, layer_names, inputs, lambda name: _capture(name, captured))
     silent = [name for name in layer_names if name not in captured]
     if silent:
         raise ValueError(f"modules {', '.join(silent)} did not run on the probe inputs")

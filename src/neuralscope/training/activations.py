@@ -18,10 +18,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 from torch import nn
-from torch.utils.hooks import RemovableHandle
 
 from neuralscope.events import ActivationMap, ActivationsPayload, CompactArray
-from neuralscope.monitor.modes import evaluating
+from neuralscope.monitor.probes import hooked_forward
 
 #: Most samples in a probe batch and units per layer that an event carries.
 MAX_SAMPLES = 64
@@ -66,20 +65,8 @@ def layer_activations(
     Raises:
         KeyError: a name is not a module of ``model``.
     """
-    modules = dict(model.named_modules())
-    missing = [name for name in layer_names if name not in modules]
-    if missing:
-        raise KeyError(f"no module named {', '.join(missing)} in the model")
     captured: dict[str, torch.Tensor] = {}
-    handles: list[RemovableHandle] = []
-    try:
-        for name in layer_names:
-            handles.append(modules[name].register_forward_hook(_capture(name, captured)))
-        with evaluating(model), torch.no_grad():
-            model(inputs)
-    finally:
-        for handle in handles:
-            handle.remove()
+    hooked_forward(model, layer_names, inputs, lambda name: _capture(name, captured))
     return {name: captured[name].float().cpu() for name in layer_names if name in captured}
 
 
