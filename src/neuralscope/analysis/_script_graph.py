@@ -42,6 +42,27 @@ class ScriptGraph:
             raise ValueError("graph too large to draw")
         return node_id
 
+    def residual_adds(self) -> int:
+        """Adds whose operands are a node and one of its ancestors with a layer in between."""
+        parents: dict[str, list[str]] = {n[0]: [] for n in self.nodes}
+        for source, target in self.edges:
+            parents[target].append(source)
+        layer_of = {n[0]: n[4] for n in self.nodes}
+        anc: dict[str, set[str]] = {}
+        for node_id, *_ in self.nodes:  # nodes come in execution order
+            s: set[str] = set()
+            for p in parents[node_id]:
+                s |= anc.get(p, set()) | {p}
+            anc[node_id] = s
+        count = 0
+        for node_id, _, _, kind, _ in self.nodes:
+            ops = parents[node_id]
+            if kind == "add" and len(ops) == 2:
+                a, b = ops if ops[1] in anc[ops[0]] else ops[::-1]
+                between = {p for p in anc[a] | {a} if b in anc[p]}
+                count += b in anc[a] and any(layer_of[p] for p in between)
+        return count
+
 
 def _kind(module: Any) -> str:
     qualified = str(module._c._type().name())  # e.g. __torch__.torch.nn.modules.conv.Conv2d

@@ -18,6 +18,7 @@ import torch
 from pydantic import BaseModel, ConfigDict, Field
 from torch import fx, nn
 
+from neuralscope.analysis._export_graph import export_graph, is_export_graph
 from neuralscope.analysis._script_graph import script_graph
 from neuralscope.nets.io import LayerInfo
 
@@ -224,33 +225,17 @@ def _function_name(target: object) -> str:
     return str(getattr(target, "__name__", target))
 
 
-def _graph_residuals(nodes: list[GraphNode], edges: list[GraphEdge]) -> int:
-    """Adds whose operands are a node and one of its ancestors with a layer in between."""
-    parents: dict[str, list[str]] = {n.id: [] for n in nodes}
-    for e in edges:
-        parents[e.target].append(e.source)
-    layer_of = {n.id: n.layer for n in nodes}
-    anc: dict[str, set[str]] = {}
-    for n in nodes:  # nodes come in execution order
-        s: set[str] = set()
-        for p in parents[n.id]:
-            s |= anc.get(p, set()) | {p}
-        anc[n.id] = s
-    count = 0
-    for n in nodes:
-        ops = parents[n.id]
-        if n.kind == "add" and len(ops) == 2:
-            a, b = ops if ops[1] in anc[ops[0]] else ops[::-1]
-            between = {p for p in anc[a] | {a} if b in anc[p]}
-            count += b in anc[a] and any(layer_of[p] for p in between)
-    return count
-
-
-def _script_architecture(
-    module: torch.jit.ScriptModule, types: list[str], attn: int
+def _file_graph_architecture(
+    module: nn.Module, types: list[str], attn: int
 ) -> ArchitectureReport | None:
+    """The real graph of a TorchScript module or a torch.export program, when readable."""
     try:
-        g = script_graph(module)
+        if isinstance(module, torch.jit.ScriptModule):
+            g, method = script_graph(module), "torchscript"
+        elif is_export_graph(module):
+            g, method = export_graph(module), "torch.export"
+        else:
+            return None
     except (RuntimeError, ValueError, AttributeError):  # an IR this reader does not follow
         return None
     nodes = [GraphNode(id=i, op=o, target=t, kind=k, layer=ly) for i, o, t, k, ly in g.nodes]
@@ -258,8 +243,8 @@ def _script_architecture(
     return ArchitectureReport(
         types=types,
         primary=_primary(types),
-        patterns={"attention": attn, "residual": _graph_residuals(nodes, edges)},
-        method="torchscript",
+        patterns={"attention": attn, "residual": g.residual_adds()},
+        method=method,
         nodes=nodes,
         edges=edges,
     )
@@ -270,8 +255,8 @@ def architecture_from_layers(
 ) -> ArchitectureReport:
     """Type from inferred layer kinds/roles when only weights exist (or module types are hidden).
 
-    A TorchScript ``module`` still gives the real connectivity graph (``_script_graph``);
-    otherwise the graph is the layers in file order."""
+    A TorchScript ``module`` or a torch.export program still gives the real connectivity graph
+    (``_script_graph``, ``_export_graph``); otherwise the graph is the layers in file order."""
     kinds = {layer.kind for layer in layers}
     roles = {layer.role or "" for layer in layers}
     types = []
@@ -288,10 +273,10 @@ def architecture_from_layers(
         for layer in layers
         if layer.role in ("attention_q", "attention_qkv", "attention_qkv_packed")
     )
-    if isinstance(module, torch.jit.ScriptModule):
-        scripted = _script_architecture(module, types, attn)
-        if scripted is not None:
-            return scripted
+    if module is not None:
+        read = _file_graph_architecture(module, types, attn)
+        if read is not None:
+            return read
     nodes = [
         GraphNode(id=layer.name, op="layer", target=layer.name, kind=layer.kind, layer=layer.name)
         for layer in layers

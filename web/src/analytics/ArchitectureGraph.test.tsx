@@ -34,6 +34,20 @@ describe("ArchitectureGraph", () => {
     expect(flagged?.textContent).toContain("Conv2d · 1×8×16×16");
   });
 
+  it("names the graph's source: torch.fx, TorchScript or a torch.export archive", async () => {
+    for (const [method, name] of [["fx", "torch.fx"], ["torchscript", "TorchScript"], ["torch.export", "torch.export"]]) {
+      const report = an.resnetReport();
+      const { api } = fakeServer({
+        "GET /api/models/resnet": () => ({ body: MODEL }),
+        "GET /api/models/resnet/report": () => ({ body: { ...report, architecture: { ...report.architecture, method } } }),
+      });
+      const { unmount } = renderWithApi(<AnalyticsPage modelId="resnet" />, api);
+      const graph = await screen.findByTestId("an-graph");
+      expect(graph.parentElement?.textContent).toContain(`Read from the ${name} graph;`);
+      unmount();
+    }
+  });
+
   it("selects a layer by click or keyboard, lists its findings and marks its table row", async () => {
     const { api } = serve();
     renderWithApi(<AnalyticsPage modelId="resnet" />, api);

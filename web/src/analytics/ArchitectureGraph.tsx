@@ -12,6 +12,12 @@ import { Panel } from "../components/Panel";
 import { fitLabel, layoutGraph, worstSeverity } from "./graphLayout";
 
 const ZOOMS = [0.5, 0.75, 1, 1.25];
+/** How each graph source is named to the reader (``Architecture.method``). */
+const METHOD_NAMES: Record<string, string> = {
+  fx: "torch.fx",
+  torchscript: "TorchScript",
+  "torch.export": "torch.export",
+};
 
 interface Props {
   report: ModelReport;
@@ -75,7 +81,7 @@ export function ArchitectureGraph({ report, selected, onSelect, onShowInTable }:
       <p className="hint">
         {arch.method === "weights"
           ? "Layers in file order (weights only: the file has no graph, so connections are not known)."
-          : `Read from the ${arch.method === "fx" ? "torch.fx" : arch.method === "torchscript" ? "TorchScript" : "module"} graph`}
+          : `Read from the ${METHOD_NAMES[arch.method] ?? "module"} graph`}
         {arch.method !== "weights" && `; ${layout.nodes.length} nodes${skips ? `, ${skips} skip connection${skips === 1 ? "" : "s"} (curves)` : ""}.`}{" "}
         Colour: worst finding on the layer. Select a layer to see its findings.
       </p>
