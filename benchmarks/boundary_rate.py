@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import websockets
 
-from session_overhead import CONFIG, bare_steps_per_s, start_server
+from session_overhead import CONFIG, ServerProcess, bare_steps_per_s
 
 RESOLUTION = 100
 TERMINAL = ("completed", "stopped", "failed", "diverged")
@@ -99,7 +99,8 @@ def main() -> None:
     bare: list[float] = []
     viewed: list[Viewed] = []
     with tempfile.TemporaryDirectory() as home:
-        proc, url = start_server(Path(home))
+        server = ServerProcess(Path(home)).start()
+        url = server.url
         try:
             bare_steps_per_s(200)  # warm-up
             viewed_run(url, 200)
@@ -107,8 +108,7 @@ def main() -> None:
                 bare.append(bare_steps_per_s(args.steps))
                 viewed.append(viewed_run(url, args.steps))
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            server.stop()
     bare_med = statistics.median(bare)
     served_med = statistics.median(v.steps_per_s for v in viewed)
     updates = statistics.median(v.updates_per_s for v in viewed)

@@ -23,7 +23,7 @@ import httpx
 from neuralscope.config import Settings
 from neuralscope.store import Store
 from neuralscope.training import SessionConfig
-from session_overhead import start_server
+from session_overhead import ServerProcess
 
 
 def _fill(home: Path, n: int) -> None:
@@ -53,7 +53,8 @@ def main() -> None:
         t0 = time.perf_counter()
         _fill(home, args.runs)
         print(f"stored {args.runs} runs in {time.perf_counter() - t0:.1f} s")
-        proc, url = start_server(home)
+        server = ServerProcess(home).start()
+        url = server.url
         try:
             with httpx.Client(base_url=url, timeout=30) as client:
                 queries = {
@@ -84,8 +85,7 @@ def main() -> None:
                         f"p95 {_p(latencies, 95):.1f} ms over {args.requests} requests"
                     )
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
 
 
 if __name__ == "__main__":

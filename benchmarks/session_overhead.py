@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,10 @@ import websockets
 from neuralscope.data import make_dataset
 from neuralscope.nets import build_model
 from neuralscope.training import SessionConfig
+
+# The benchmarks start their server with the tests' helper (tests/serverproc.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.serverproc import ServerProcess
 
 CONFIG = SessionConfig.model_validate(
     {
@@ -112,35 +114,6 @@ def served_run(url: str, steps: int) -> Served:
     return asyncio.run(_consume(url, run_id, steps))
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "neuralscope.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--home",
-            str(home),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            httpx.get(f"{url}/api/health", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start")
-
-
 def _fmt(values: list[float]) -> str:
     return ", ".join(f"{v:.0f}" for v in values)
 
@@ -151,17 +124,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        proc, url = start_server(Path(home))
+        server = ServerProcess(Path(home)).start()
         try:
             bare, served = [], []
             bare_steps_per_s(200)  # warm-up
-            served_run(url, 200)
+            served_run(server.url, 200)
             for _ in range(args.repeats):  # interleaved, so drift hits both alike
                 bare.append(bare_steps_per_s(args.steps))
-                served.append(served_run(url, args.steps))
+                served.append(served_run(server.url, args.steps))
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            server.stop()
     bare_med = statistics.median(bare)
     served_med = statistics.median(s.steps_per_s for s in served)
     updates = statistics.median(s.updates_per_s for s in served)

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import websockets
 
-from session_overhead import start_server
+from session_overhead import ServerProcess
 
 RUN = {
     "config": {
@@ -104,13 +104,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="many-viewer phases")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        proc, url = start_server(Path(home))
+        server = ServerProcess(Path(home)).start()
+        url = server.url
         try:
             run_id = httpx.post(f"{url}/api/runs", json=RUN, timeout=30).json()["id"]
             results = []
             for viewers in [1] + [args.viewers, 1] * args.rounds:
                 phase = asyncio.run(_phase(url, run_id, viewers, args.seconds))
-                phase["rss_mb"] = _rss_mb(proc.pid)
+                phase["rss_mb"] = _rss_mb(server.pid)
                 results.append((viewers, phase))
                 print(
                     f"{viewers:3d} viewer(s): {phase['steps_per_s']:7.1f} steps/s, worst lag "
@@ -119,8 +120,7 @@ def main() -> None:
                     f"server RSS {phase['rss_mb']:.0f} MB"
                 )
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            server.stop()
     one = statistics.mean([r["steps_per_s"] for n, r in results if n == 1])
     many = [r for n, r in results if n != 1]
     ratio = statistics.mean([r["steps_per_s"] for r in many]) / one

@@ -62,6 +62,11 @@ class ServerProcess:
                 raise RuntimeError(f"server did not start:\n{self.log_path.read_text()}")
             time.sleep(0.2)
 
+    @property
+    def pid(self) -> int:
+        assert self._proc is not None, "start() first"
+        return self._proc.pid
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, as when the machine or the process dies."""
         assert self._proc is not None

@@ -12,6 +12,7 @@ from tests.search.helpers import tiny_space
 from typer.testing import CliRunner
 
 from neuralscope.cli import app
+from neuralscope.cli.search import worker_commands
 from neuralscope.search import save_space
 from neuralscope.search.logs import log_path
 
@@ -88,6 +89,46 @@ def test_search_runs_local_workers_and_a_trial_reruns(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rerun = json.loads(result.stdout)
     assert abs(rerun["val_accuracy"] - rerun["recorded_val_accuracy"]) <= 0.005
+
+
+def test_local_workers_of_a_seeded_search_get_distinct_seeds(tmp_path: Path) -> None:
+    seeded = worker_commands("s", "sqlite:///db", tmp_path, 3, 7)
+    assert [c[c.index("--seed") + 1] for c in seeded] == ["7", "1007", "2007"]
+    assert all(c[:-2] == seeded[0][:-2] for c in seeded)
+    assert all("--seed" not in c for c in worker_commands("s", "sqlite:///db", tmp_path, 2, None))
+
+
+@pytest.mark.slow
+def test_a_worker_with_the_same_seed_draws_the_same_trials(tmp_path: Path) -> None:
+    import optuna
+
+    from neuralscope.search import close_storage, open_storage
+
+    space = tmp_path / "tiny.json"
+    save_space(tiny_space(), space)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+    def params(name: str, *worker_args: str) -> list[dict[str, object]]:
+        code, out = _search(tmp_path, "--dataset", "digits", "--trials", "2", "--epochs", "1",
+                            "--space", str(space), "--max-train", "200", "--name", name,
+                            "--objective", "accuracy")  # fmt: skip
+        assert code == 0, out
+        result = runner.invoke(
+            app, ["worker", "--study", name, "--storage", url, "--home", str(tmp_path),
+                  *worker_args],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        storage = open_storage(url)
+        try:
+            study = optuna.load_study(study_name=name, storage=storage)
+            return [t.params for t in sorted(study.trials, key=lambda t: t.number)]
+        finally:
+            close_storage(storage)
+
+    first = params("first", "--seed", "7")
+    assert len(first) == 2
+    assert params("again", "--seed", "7") == first
+    assert params("other", "--seed", "100", "--max-trials", "1")[0] != first[0]
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from neuralscope.search.spaces import load_space
 from neuralscope.search.storage import close_storage, open_storage
 
 State = optuna.trial.TrialState
+WORKER_SEED_STRIDE = 1000  # local worker i of a seeded search: sampler seed SEED + 1000 * i
 
 
 class StudySummary(BaseModel):
@@ -60,6 +61,19 @@ def _counts(study: optuna.Study) -> tuple[int, int, int, str]:
     elif done:
         best = f"front {len(study.best_trials)}"
     return states.count(State.COMPLETE), states.count(State.PRUNED), states.count(State.FAIL), best
+
+
+def worker_commands(
+    study: str, url: str, home: Path, workers: int, seed: int | None
+) -> list[list[str]]:
+    """The ``neuralscope worker`` command lines of ``workers`` local workers; with a ``seed``,
+    worker i gets ``seed + WORKER_SEED_STRIDE * i``, so no two draw the same parameters (as long
+    as each runs fewer than WORKER_SEED_STRIDE trials)."""
+    base = [sys.executable, "-m", "neuralscope.cli", "worker", "--study", study,
+            "--storage", url, "--home", str(home)]  # fmt: skip
+    if seed is None:
+        return [base for _ in range(workers)]
+    return [[*base, "--seed", str(seed + WORKER_SEED_STRIDE * i)] for i in range(workers)]
 
 
 def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -94,7 +108,15 @@ def search(
     max_train: Annotated[
         int | None, typer.Option("--max-train", min=10, help="Cap on training samples")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of data splits and trials")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Seed of data splits, trial initialisation and the workers' samplers (worker i "
+            f"draws with SEED + {WORKER_SEED_STRIDE}·i, its k-th trial SEED + "
+            f"{WORKER_SEED_STRIDE}·i + k) [default: data seed 0, fresh sampler draws]",
+        ),
+    ] = None,
     pruning: Annotated[bool, typer.Option(help="Prune poor and collapsing trials")] = True,
     home: HomeOpt = None,
     as_json: JsonOpt = False,
@@ -124,7 +146,7 @@ def search(
             "max_epochs": epochs,
             "space": search_space,
             "max_train_samples": max_train,
-            "seed": seed,
+            "seed": 0 if seed is None else seed,
             "pruning": pruning,
         }
     )
@@ -143,10 +165,9 @@ def search(
         err.print(f"study {study_name} created; join it with: neuralscope worker --study "
                   f"{study_name} --storage URL")  # fmt: skip
         return
-    command = [sys.executable, "-m", "neuralscope.cli", "worker", "--study", study_name,
-               "--storage", url, "--home", str(settings.home)]  # fmt: skip
+    commands = worker_commands(study_name, url, settings.home, workers, seed)
     # Own sessions: Ctrl-C reaches this process only, which then stops the workers in order.
-    procs = [subprocess.Popen(command, start_new_session=True) for _ in range(workers)]
+    procs = [subprocess.Popen(command, start_new_session=True) for command in commands]
     err.print(f"study [bold]{study_name}[/]: {trials} trials, {workers} worker(s), {objective}")
     try:
         _progress(study, trials, procs)

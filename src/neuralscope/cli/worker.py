@@ -42,6 +42,15 @@ def worker(
         int,
         typer.Option("--grace", min=1, help="Seconds without heartbeat before a trial is FAIL"),
     ] = 20,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Sampler seed: this worker's k-th trial draws its parameters with SEED + k, "
+            "so a one-worker study is reproducible (workers sharing a study need different "
+            "seeds) [default: a fresh draw per trial]",
+        ),
+    ] = None,
     rerun: Annotated[
         Path | None,
         typer.Option("--rerun", help="Re-run one trial from its config.json instead (no study)"),
@@ -63,6 +72,7 @@ def worker(
         max_trials=max_trials,
         device=device,
         heartbeat=Heartbeat(interval_s=heartbeat, grace_s=grace),
+        seed=seed,
     )
     try:
         summary = run_worker(options)

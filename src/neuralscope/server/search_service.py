@@ -14,9 +14,10 @@ import logging
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, ParamSpec, TypeVar
 
 import optuna
 from fastapi import Depends, FastAPI, Request
@@ -29,6 +30,8 @@ from neuralscope.server.errors import ApiError
 from neuralscope.server.schemas import ErrorResponse
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
 STOP_GRACE_S = 10.0
 
 
@@ -162,9 +165,9 @@ def not_found(exc: StudyNotFound) -> ApiError:
     return ApiError(404, "not_found", str(exc.args[0]))
 
 
-def call(fn: Any, *args: Any) -> Any:
-    """``fn(*args)`` with a missing study or trial as a 404."""
+def call(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``fn(*args, **kwargs)`` with a missing study or trial as a 404."""
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except StudyNotFound as exc:
         raise not_found(exc) from exc

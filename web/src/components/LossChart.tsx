@@ -5,12 +5,11 @@
 
 import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
 import type { Marker } from "../api/liveState";
 import type { Series } from "../api/types";
 import { formatNumber, markerLabel } from "../format";
-import { canvasSupported } from "./canvas";
 import { alignSeries, MARKER_COLORS, type Aligned } from "./lossCurves";
+import { useUPlot } from "./useUPlot";
 
 interface Props {
   train: Series | undefined;
@@ -54,10 +53,8 @@ function drawMarkers(u: uPlot, markers: readonly Marker[]): void {
   ctx.restore();
 }
 
-function options(width: number, height: number, logScale: boolean, markers: { current: Marker[] }): uPlot.Options {
+function options(logScale: boolean, markers: { current: Marker[] }): Omit<uPlot.Options, "width" | "height"> {
   return {
-    width,
-    height,
     scales: { x: { time: false }, y: logScale ? { distr: 3 } : { auto: true } },
     axes: [
       { label: "step" },
@@ -81,46 +78,26 @@ function forLog(data: Aligned): Aligned {
 
 export function LossChart({ train, validation, markers, logScale, height = 260 }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
   const markersRef = useRef<Marker[]>(markers);
   const data = useMemo(() => {
     const aligned = alignSeries([train, validation]);
     return logScale ? forLog(aligned) : aligned;
   }, [train, validation, logScale]);
-  const dataRef = useRef<Aligned>(data);
   const points = data[0].length;
-  const hasData = points > 0;
 
-  // Declared first, so a plot created in the same commit starts from the newest data.
+  // Rebuilt when the scale type changes; an empty chart is only the message below.
+  const plotRef = useUPlot(hostRef, {
+    options: () => options(logScale, markersRef),
+    data: data as uPlot.AlignedData,
+    height,
+    rebuildKey: logScale ? "log" : "linear",
+  });
+
+  // The draw hook reads the newest markers; new markers only need a redraw.
   useEffect(() => {
     markersRef.current = markers;
     plotRef.current?.redraw(false);
-  }, [markers]);
-
-  useEffect(() => {
-    dataRef.current = data;
-    plotRef.current?.setData(data as uPlot.AlignedData);
-  }, [data]);
-
-  // (Re)create the plot when the scale type changes; follow the host's width. uPlot cannot
-  // lay out axes without a single point, so an empty chart is only the message below.
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host || !hasData || !canvasSupported()) return;
-    const width = Math.max(200, host.clientWidth);
-    const plot = new uPlot(options(width, height, logScale, markersRef), dataRef.current as uPlot.AlignedData, host);
-    plotRef.current = plot;
-    const observer =
-      typeof ResizeObserver === "function"
-        ? new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height }))
-        : null;
-    observer?.observe(host);
-    return () => {
-      observer?.disconnect();
-      plot.destroy();
-      plotRef.current = null;
-    };
-  }, [logScale, height, hasData]);
+  }, [markers, plotRef]);
 
   return (
     <div className="loss-chart" data-testid="loss-chart" data-points={points}>

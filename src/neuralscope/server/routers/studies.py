@@ -20,6 +20,7 @@ from neuralscope.data.catalog import CATALOG, fetch_hint, is_cached
 from neuralscope.search.catalog import (
     Importance,
     ParetoFront,
+    StudySummary,
     TrialDetail,
     TrialOrder,
     TrialPage,
@@ -28,7 +29,7 @@ from neuralscope.search.catalog import (
 from neuralscope.search.contract import StudyConfig
 from neuralscope.search.hyperparams import family_for_kind
 from neuralscope.search.spaces import default_space
-from neuralscope.search.study import StudyExists, StudyNotFound, create_study, request_cancel
+from neuralscope.search.study import StudyExists, create_study, request_cancel
 from neuralscope.server.deps import MAX_INDEX, ServicesDep, TrialNumber
 from neuralscope.server.errors import ApiError
 from neuralscope.server.routers import study_files, study_stream
@@ -41,7 +42,7 @@ from neuralscope.server.schemas_search import (
     StudyList,
     StudyOut,
 )
-from neuralscope.server.search_service import NO_STUDY, SearchDep, SearchService, call, not_found
+from neuralscope.server.search_service import NO_STUDY, SearchDep, SearchService, call
 
 
 @asynccontextmanager
@@ -56,12 +57,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(tags=["search"], lifespan=_lifespan, responses={422: {"model": ErrorResponse}})
 
 
+def _out(search: SearchService, summary: StudySummary) -> StudyOut:
+    return StudyOut(study=summary, local_workers=search.workers.running(summary.name))
+
+
 def _study_out(search: SearchService, name: str) -> StudyOut:
-    try:
-        summary = search.catalog.summary(name)
-    except StudyNotFound as exc:
-        raise not_found(exc) from exc
-    return StudyOut(study=summary, local_workers=search.workers.running(name))
+    return _out(search, call(search.catalog.summary, name))
 
 
 def _create(search: SearchService, body: StudyCreate) -> StudyOut:
@@ -92,10 +93,7 @@ async def list_studies(search: SearchDep) -> StudyList:
     """Every study, newest first, with its best value and trial counts."""
 
     def run() -> StudyList:
-        items = search.catalog.list_studies()
-        return StudyList(
-            items=[StudyOut(study=s, local_workers=search.workers.running(s.name)) for s in items]
-        )
+        return StudyList(items=[_out(search, s) for s in search.catalog.list_studies()])
 
     return await run_in_threadpool(run)
 
@@ -165,16 +163,9 @@ async def list_trials(
     order: TrialOrder = "number",
 ) -> TrialPage:
     """A page of trials (``order=best``: by the first objective, unfinished last)."""
-
-    def run() -> TrialPage:
-        try:
-            return search.catalog.trials(
-                name, limit=limit, offset=offset, states=state, order=order
-            )
-        except StudyNotFound as exc:
-            raise not_found(exc) from exc
-
-    return await run_in_threadpool(run)
+    return await run_in_threadpool(
+        call, search.catalog.trials, name, limit=limit, offset=offset, states=state, order=order
+    )
 
 
 @router.get(
@@ -184,8 +175,7 @@ async def list_trials(
     responses=NO_STUDY,
 )
 async def get_trial(name: str, number: TrialNumber, search: SearchDep) -> TrialDetail:
-    result: TrialDetail = await run_in_threadpool(call, search.catalog.trial, name, number)
-    return result
+    return await run_in_threadpool(call, search.catalog.trial, name, number)
 
 
 @router.get(
@@ -196,7 +186,7 @@ async def get_trial(name: str, number: TrialNumber, search: SearchDep) -> TrialD
 )
 async def get_best_trial(name: str, search: SearchDep) -> TrialDetail:
     """The best completed trial (pareto studies: the most accurate one)."""
-    best: TrialDetail | None = await run_in_threadpool(call, search.catalog.best_trial, name)
+    best = await run_in_threadpool(call, search.catalog.best_trial, name)
     if best is None:
         raise ApiError(404, "not_found", f"study {name!r} has no completed trial yet")
     return best
@@ -217,8 +207,7 @@ async def get_importance(
         summary = call(search.catalog.summary, name)
         if objective >= len(summary.directions):
             raise ApiError(422, "invalid", f"objective: the study has {len(summary.directions)}")
-        result: Importance = search.catalog.importance(name, objective)
-        return result
+        return search.catalog.importance(name, objective)
 
     return await run_in_threadpool(run)
 
@@ -231,8 +220,7 @@ async def get_importance(
 )
 async def get_pareto_front(name: str, search: SearchDep) -> ParetoFront:
     """The non-dominated completed trials and every completed trial's values."""
-    result: ParetoFront = await run_in_threadpool(call, search.catalog.pareto_front, name)
-    return result
+    return await run_in_threadpool(call, search.catalog.pareto_front, name)
 
 
 @router.get(

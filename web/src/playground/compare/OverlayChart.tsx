@@ -3,12 +3,11 @@
  * legend names them), one metric of one split at a time (the page's toggles choose which).
  */
 
-import { useEffect, useMemo, useRef } from "react";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
+import { useMemo, useRef } from "react";
+import type uPlot from "uplot";
 import type { Series } from "../../api/types";
-import { canvasSupported } from "../../components/canvas";
-import { alignSeries, type Aligned } from "../../components/lossCurves";
+import { alignSeries } from "../../components/lossCurves";
+import { useUPlot } from "../../components/useUPlot";
 import { formatNumber } from "../../format";
 
 export interface OverlayLine {
@@ -24,10 +23,8 @@ interface Props {
   height?: number;
 }
 
-function options(width: number, height: number, lines: readonly OverlayLine[], title: string): uPlot.Options {
+function options(lines: readonly OverlayLine[], title: string): Omit<uPlot.Options, "width" | "height"> {
   return {
-    width,
-    height,
     scales: { x: { time: false }, y: { auto: true } },
     axes: [
       { label: "step" },
@@ -40,39 +37,16 @@ function options(width: number, height: number, lines: readonly OverlayLine[], t
 
 export function OverlayChart({ lines, title, height = 280 }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
   const data = useMemo(() => alignSeries(lines.map((l) => l.series)), [lines]);
-  const dataRef = useRef<Aligned>(data);
   const points = data[0].length;
-  const hasData = points > 0;
   // The plot is rebuilt when its lines' labels or colours change, not on every new point.
   const shape = lines.map((l) => `${l.label}|${l.color}`).join(";");
-  const linesRef = useRef(lines);
-
-  // Declared first, so a plot created in the same commit starts from the newest lines and data.
-  useEffect(() => {
-    linesRef.current = lines;
-    dataRef.current = data;
-    plotRef.current?.setData(data as uPlot.AlignedData);
-  }, [data, lines]);
-
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host || !hasData || !canvasSupported()) return;
-    const width = Math.max(200, host.clientWidth);
-    const plot = new uPlot(options(width, height, linesRef.current, title), dataRef.current as uPlot.AlignedData, host);
-    plotRef.current = plot;
-    const observer =
-      typeof ResizeObserver === "function"
-        ? new ResizeObserver(() => plot.setSize({ width: Math.max(200, host.clientWidth), height }))
-        : null;
-    observer?.observe(host);
-    return () => {
-      observer?.disconnect();
-      plot.destroy();
-      plotRef.current = null;
-    };
-  }, [shape, title, height, hasData]);
+  useUPlot(hostRef, {
+    options: () => options(lines, title),
+    data: data as uPlot.AlignedData,
+    height,
+    rebuildKey: `${title}\n${shape}`,
+  });
 
   return (
     <div className="pg-overlay-chart" data-testid="pg-overlay-chart" data-points={points} data-lines={lines.length}>

@@ -4,49 +4,21 @@ import { createApi } from "../../api/client";
 import type { SessionConfig } from "../../api/types";
 import { renderWithApi } from "../../test/render";
 import { NetworkView } from "./NetworkView";
+import { denseConfig, weightsApi, type NamedTensor } from "./testFixtures";
 
 /** 2 inputs -> 3 tanh units -> 1 output, as torch's safetensors writer lays it out. */
-function file(): ArrayBuffer {
-  const tensors: [string, number[], number[]][] = [
-    ["dense1.weight", [3, 2], [0.5, -1, 2, 0.1, -0.3, 0.7]],
-    ["dense1.bias", [3], [0, 0.1, -0.2]],
-    ["output.weight", [1, 3], [1, -2, 0.5]],
-    ["output.bias", [1], [0.3]],
-  ];
-  let offset = 0;
-  const header: Record<string, unknown> = {};
-  for (const [name, shape, data] of tensors) {
-    header[name] = { dtype: "F32", shape, data_offsets: [offset, offset + data.length * 4] };
-    offset += data.length * 4;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const buffer = new ArrayBuffer(8 + json.length + offset);
-  const view = new DataView(buffer);
-  view.setBigUint64(0, BigInt(json.length), true);
-  new Uint8Array(buffer, 8).set(json);
-  let at = 8 + json.length;
-  for (const [, , data] of tensors) {
-    for (const v of data) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
-  return buffer;
-}
+const TENSORS: NamedTensor[] = [
+  ["dense1.weight", [3, 2], [0.5, -1, 2, 0.1, -0.3, 0.7]],
+  ["dense1.bias", [3], [0, 0.1, -0.2]],
+  ["output.weight", [1, 3], [1, -2, 0.5]],
+  ["output.bias", [1], [0.3]],
+];
 
-const CONFIG = {
-  spec: { layers: [{ type: "dense", units: 3, activation: "tanh" }] },
-  data: { dataset: "circle", features: [], n_classes: 3, n_samples: 500, noise: 0, validation_fraction: 0.5, table: null },
-} as unknown as SessionConfig;
+const CONFIG = denseConfig("circle", 3);
 
 describe("NetworkView", () => {
   it("draws every weight as an edge and every unit as a node, from the run's safetensors", async () => {
-    const paths: string[] = [];
-    const fetch = async (request: Request) => {
-      paths.push(new URL(request.url).pathname);
-      return new Response(file(), { status: 200, headers: { "content-type": "application/octet-stream" } });
-    };
-    const api = createApi({ baseUrl: "http://localhost:3000", token: null, fetch });
+    const { api, paths } = weightsApi(TENSORS);
     renderWithApi(<NetworkView runId="r" config={CONFIG} bounds={[-6, 6]} version="paused:5" step={5} />, api);
     await waitFor(() => expect(screen.getAllByTestId("pg-edge")).toHaveLength(2 * 3 + 3 * 1));
     expect(paths).toEqual(["/api/runs/r/export/safetensors"]);

@@ -1,10 +1,9 @@
 import { screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { createApi } from "../../api/client";
-import type { SessionConfig } from "../../api/types";
 import { renderWithApi } from "../../test/render";
 import { curvePath } from "./NetworkGraph";
 import { NetworkView } from "./NetworkView";
+import { denseConfig, weightsApi, type NamedTensor } from "./testFixtures";
 import { unitCurves, type DenseLayerWeights } from "./weights";
 
 const LAYERS: DenseLayerWeights[] = [
@@ -30,44 +29,18 @@ describe("unitCurves", () => {
   });
 });
 
-/** A safetensors file of LAYERS (1 input -> 2 tanh -> 1). */
-function file(): ArrayBuffer {
-  const tensors: [string, number[], number[]][] = [
-    ["dense1.weight", [2, 1], [0.5, -2]],
-    ["dense1.bias", [2], [0.1, 0]],
-    ["output.weight", [1, 2], [1, -1]],
-    ["output.bias", [1], [0.2]],
-  ];
-  let offset = 0;
-  const header: Record<string, unknown> = {};
-  for (const [name, shape, data] of tensors) {
-    header[name] = { dtype: "F32", shape, data_offsets: [offset, offset + data.length * 4] };
-    offset += data.length * 4;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const buffer = new ArrayBuffer(8 + json.length + offset);
-  const view = new DataView(buffer);
-  view.setBigUint64(0, BigInt(json.length), true);
-  new Uint8Array(buffer, 8).set(json);
-  let at = 8 + json.length;
-  for (const [, , data] of tensors) {
-    for (const v of data) {
-      view.setFloat32(at, v, true);
-      at += 4;
-    }
-  }
-  return buffer;
-}
+/** LAYERS as the run's safetensors file. */
+const TENSORS: NamedTensor[] = [
+  ["dense1.weight", [2, 1], [0.5, -2]],
+  ["dense1.bias", [2], [0.1, 0]],
+  ["output.weight", [1, 2], [1, -1]],
+  ["output.bias", [1], [0.2]],
+];
 
 describe("NetworkView of a 1-D set", () => {
   it("draws every unit's output over x as a curve", async () => {
-    const fetch = async () => new Response(file(), { status: 200, headers: { "content-type": "application/octet-stream" } });
-    const api = createApi({ baseUrl: "http://localhost:3000", token: null, fetch });
-    const config = {
-      spec: { layers: [{ type: "dense", units: 2, activation: "tanh" }] },
-      data: { dataset: "sine", features: [], n_classes: 3, n_samples: 500, noise: 0, validation_fraction: 0.5, table: null },
-    } as unknown as SessionConfig;
-    renderWithApi(<NetworkView runId="r" config={config} bounds={[-6, 6]} line version="paused:5" step={5} />, api);
+    const { api } = weightsApi(TENSORS);
+    renderWithApi(<NetworkView runId="r" config={denseConfig("sine", 2)} bounds={[-6, 6]} line version="paused:5" step={5} />, api);
     await waitFor(() => expect(screen.getAllByTestId("pg-unit-curve")).toHaveLength(1 + 3)); // x, 2 hidden, output
     expect(screen.getByTestId("pg-network-view").textContent).toContain("output over x");
   });

@@ -1,37 +1,27 @@
 import { describe, expect, it } from "vitest";
 import type { SessionConfig } from "../../api/types";
 import { pg } from "../test/pgFixtures";
+import { safetensorsFile, type NamedTensor } from "./testFixtures";
 import { activate, denseLayers, forward, histogram, inputMaps, inputsAt, parseSafetensors, unitMaps, type DenseLayerWeights } from "./weights";
 
-/** A safetensors file written the way the format specifies (and torch's writer does). */
-function safetensors(tensors: Record<string, { shape: number[]; data: number[] }>): ArrayBuffer {
-  let offset = 0;
-  const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
-    offset += t.data.length * 4;
-  }
-  const json = new TextEncoder().encode(JSON.stringify(header) + "  ");
-  const buffer = new ArrayBuffer(8 + json.length + offset);
-  new DataView(buffer).setBigUint64(0, BigInt(json.length), true);
-  new Uint8Array(buffer, 8, json.length).set(json);
-  let at = 8 + json.length;
-  for (const t of Object.values(tensors)) {
-    t.data.forEach((v, i) => new DataView(buffer).setFloat32(at + i * 4, v, true));
-    at += t.data.length * 4;
-  }
-  return buffer;
-}
+/** A safetensors file as torch writes it (with metadata), its data off 4-byte alignment. */
+const safetensors = (tensors: NamedTensor[]) => safetensorsFile(tensors, { metadata: { format: "pt" }, padding: 2 });
 
 describe("network weights", () => {
   it("parses safetensors, even at offsets that are not 4-byte aligned", () => {
-    const file = safetensors({ "dense1.weight": { shape: [2, 2], data: [1, -2, 3, 0.5] }, "dense1.bias": { shape: [2], data: [0.25, -1] } });
+    const file = safetensors([
+      ["dense1.weight", [2, 2], [1, -2, 3, 0.5]],
+      ["dense1.bias", [2], [0.25, -1]],
+    ]);
     const tensors = parseSafetensors(file);
     expect(tensors.get("dense1.weight")?.shape).toEqual([2, 2]);
     expect([...(tensors.get("dense1.weight")?.data ?? [])]).toEqual([1, -2, 3, 0.5]);
     expect([...(tensors.get("dense1.bias")?.data ?? [])]).toEqual([0.25, -1]);
     const config = { spec: { layers: [] } } as unknown as SessionConfig;
-    const withOutput = safetensors({ "output.weight": { shape: [1, 2], data: [2, 3] }, "output.bias": { shape: [1], data: [1] } });
+    const withOutput = safetensors([
+      ["output.weight", [1, 2], [2, 3]],
+      ["output.bias", [1], [1]],
+    ]);
     expect(denseLayers(parseSafetensors(withOutput), config)).toEqual([{ name: "output", weight: [[2, 3]], bias: [1], activation: "linear" }]);
   });
 
