@@ -6,6 +6,10 @@ page and one started headless go through exactly the same engine, probes and rec
 Control commands (start, pause, resume, stop, hyperparameter changes) are queued and applied
 by the run's own thread between two steps: the Session is never touched by two threads, and a
 busy training loop cannot starve a command waiting for a lock.
+
+When a run ends (completed, stopped, diverged, or failed with finite weights) its thread stores
+the final model as run artifacts (:mod:`neuralscope.final_model`) before it lets go of the run,
+so a run is exportable without a gap: live while its thread holds it, stored after.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from neuralscope.events import (
     StatusEvent,
     StatusPayload,
 )
+from neuralscope.final_model import final_model, store_final_model, weights_finite
 from neuralscope.store import Recorder, RunRecord, Store
 from neuralscope.training import (
     HyperparameterUpdate,
@@ -47,6 +52,8 @@ log = logging.getLogger(__name__)
 ControlAction = Literal["start", "pause", "resume", "stop", "set"]
 # Asked every IDLE_CHECK_EVERY steps; returns why the run should pause now, or None.
 IdleCheck = Callable[[], str | None]
+# Called on the run's thread once it has left the training loop: (run id, session, failed).
+EndHook = Callable[[str, Session, bool], None]
 IDLE_CHECK_EVERY = 256
 COMMAND_TIMEOUT_S = 10.0
 FLUSH_TIMEOUT_S = 5.0
@@ -76,8 +83,10 @@ class LiveRun:
         emit: Callable[[Sequence[Event]], None],
         clock: Callable[[], float] = time.time,
         idle_check: IdleCheck | None = None,
+        on_end: EndHook | None = None,
     ) -> None:
         self.run_id = run_id
+        self._on_end = on_end
         self._idle_check = idle_check
         self.session = session
         self._probes = probes
@@ -178,6 +187,7 @@ class LiveRun:
 
     def _main(self) -> None:
         torch.set_num_threads(1)  # tiny nets: one thread is as fast, and never oversubscribes
+        failed = False
         try:
             while True:
                 self._drain_commands()
@@ -195,9 +205,15 @@ class LiveRun:
                 if self._idle_check and result.step % IDLE_CHECK_EVERY == 0:
                     self._pause_if_idle(self._idle_check)
         except Exception as exc:
+            failed = True
             log.exception("run %s failed", self.run_id)
             self._emit([self._status_event(RunStatus.FAILED, f"{type(exc).__name__}: {exc}")])
         finally:
+            if self._on_end is not None:
+                try:  # before done: until the model is stored, the live session serves it
+                    self._on_end(self.run_id, self.session, failed)
+                except Exception:
+                    log.exception("run %s: its end hook failed", self.run_id)
             self._done.set()
             self._drain_commands()
 
@@ -265,7 +281,9 @@ class RunManager:
         probes = SessionProbes(session, record.id, self._probe_config)
         # A run without a step limit whose viewers all left (closed tab) would train forever.
         idle = self._unwatched_check(record.id) if config.max_steps is None else None
-        live = LiveRun(record.id, session, probes, self._emit, idle_check=idle)
+        live = LiveRun(
+            record.id, session, probes, self._emit, idle_check=idle, on_end=self._keep_model
+        )
         with self._lock:
             self._live[record.id] = live
         live.launch()
@@ -273,6 +291,29 @@ class RunManager:
             live.control("start")
         self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
         return self.store.runs.get(record.id)
+
+    def _keep_model(self, run_id: str, session: Session, failed: bool) -> None:
+        """Store the ended run's model as its artifacts; never raises (logged instead)."""
+        try:
+            if failed and not weights_finite(session.model):
+                log.warning("run %s failed with non-finite weights: no model is stored", run_id)
+                return
+            store_final_model(self.store, run_id, session.model, session.config)
+        except Exception:
+            log.exception("run %s: its final model could not be stored", run_id)
+
+    def ended_session(self, record: RunRecord) -> Session:
+        """A Session over an ended run's data holding its stored final model (for metrics).
+
+        Raises :class:`~neuralscope.final_model.NoFinalModel` when the run kept no model, and
+        the dataset registry's errors when its data cannot be made again here.
+        """
+        stored = final_model(self.store, record)
+        config = SessionConfig.model_validate(record.config)
+        session = Session(config, device="cpu", data_home=self._data_home, tables=self.table_bytes)
+        state = stored.model().state_dict()  # NoFinalModel when it does not rebuild
+        session.load_weights(state)
+        return session
 
     def table_bytes(self, table_id: str) -> bytes:
         """An uploaded table's stored bytes (the Session's ``tables`` source); KeyError when

@@ -2,7 +2,8 @@
 
 A live Playground run's model is registered with its spec, so its report comes from the rebuilt
 network (fx graph, exact FLOPs) and its weights are the run's own (oracle: the run's safetensors
-export); a watched run or a run this server no longer holds answers 409, an unknown run 404.
+export); a watched run or an ended run that stored no model answers 409, an unknown run 404
+(ended runs with a stored model: test_runs_ended_model.py).
 """
 
 from __future__ import annotations
@@ -62,12 +63,12 @@ def test_runs_without_a_model_are_refused(client: TestClient) -> None:
     refused = client.post(f"/api/models/from-run/{watched.id}")
     assert refused.status_code == 409
     assert "watched run" in refused.json()["error"]["message"]
-    gone = services.store.runs.create(  # recorded by an earlier server: no session here
+    gone = services.store.runs.create(  # recorded by an earlier server, which stored no model
         name="old", kind="playground", config=SessionConfig().model_dump(mode="json")
     )
     refused = client.post(f"/api/models/from-run/{gone.id}")
     assert refused.status_code == 409
-    assert "no longer live" in refused.json()["error"]["message"]
+    assert "no model was stored" in refused.json()["error"]["message"]
     assert client.get("/api/models").json()["total"] == 0
 
 

@@ -76,6 +76,10 @@ class RunOut(BaseModel):
     summary: dict[str, float]
     error: str | None
     live: bool = Field(description="True while a training thread holds this run")
+    model_available: bool = Field(
+        description="True when the run's final model is stored (it ended with its weights "
+        "kept), so export, evaluation and analysis work after the run has ended"
+    )
 
 
 class RunPage(BaseModel):

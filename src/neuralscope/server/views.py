@@ -10,6 +10,7 @@ import torch
 
 from neuralscope.data import dataset_info, make_dataset
 from neuralscope.events import Event, EventKind
+from neuralscope.final_model import has_final_model
 from neuralscope.server.deps import Services
 from neuralscope.server.schemas import DatasetPoints, LiveSnapshot, RunOut, Series
 from neuralscope.store import RunRecord
@@ -54,7 +55,11 @@ def recorded_events(services: Services, run_id: str, query: EventQuery) -> list[
 
 
 def run_out(record: RunRecord, services: Services) -> RunOut:
+    """The run as the API shows it (reads the run's artifact names: call it off the loop)."""
     live = services.runs.live(record.id)
+    stored = record.kind != "watch" and has_final_model(
+        services.store.artifacts.list_for_run(record.id)
+    )
     return RunOut(
         id=record.id,
         name=record.name,
@@ -71,6 +76,7 @@ def run_out(record: RunRecord, services: Services) -> RunOut:
         summary=record.summary,
         error=record.error,
         live=live is not None and not live.done,
+        model_available=stored,
     )
 
 

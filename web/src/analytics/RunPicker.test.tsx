@@ -40,6 +40,24 @@ describe("RunPicker", () => {
     expect((await screen.findByRole("alert")).textContent).toMatch(/no run/i);
   });
 
+  it("offers an ended run's stored model, and says when an ended run kept none", async () => {
+    const runs = an.runs();
+    const first = runs.items[0] as NonNullable<(typeof runs.items)[number]>;
+    const kept = { ...first, id: "kept-run", name: "kept", status: "completed" as const, live: false, model_available: true };
+    const lost = { ...first, id: "lost-run", name: "lost", status: "failed" as const, live: false, model_available: false };
+    const { api, requests } = fakeServer({
+      "GET /api/runs": () => ({ body: { ...runs, items: [kept, lost] } }),
+      "POST /api/models/from-run/kept-run": () => ({ status: 201, body: an.fromRun() }),
+    });
+    const picked: string[] = [];
+    renderWithApi(<RunPicker onPicked={(m) => picked.push(m.id)} />, api);
+    expect(await screen.findByText("ended without a stored model")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /Analyze the model of run lost/ })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Analyze the model of run kept (kept-run)" }));
+    await waitFor(() => expect(picked).toEqual([an.fromRun().id]));
+    expect(requests.filter((r) => r.method === "POST").map((r) => r.path)).toEqual(["/api/models/from-run/kept-run"]);
+  });
+
   it("shows an empty state with a way to the Playground, and a listing error", async () => {
     const empty = fakeServer({ "GET /api/runs": () => ({ body: { items: [], total: 0, limit: 20, offset: 0 } }) });
     renderWithApi(<RunPicker onPicked={() => undefined} />, empty.api);

@@ -1,8 +1,9 @@
 /**
  * "Pick a model from a run": the recent runs, each with an Analyze button that registers the run's
- * current model (``POST /api/models/from-run/{run_id}``) and opens its report. Playground runs
- * held by this server have a model; watched runs record statistics only, so they are listed but
- * cannot be analysed (the server's 409 message says why when a run is no longer held).
+ * model (``POST /api/models/from-run/{run_id}``) and opens its report. A Playground run has a
+ * model while this server holds it and, once it has ended, when its final model was stored
+ * (``model_available``); watched runs record statistics only, and a run whose server was killed
+ * kept no model: both are listed, without a button, saying why.
  */
 
 import { useState } from "react";
@@ -54,6 +55,7 @@ export function RunPicker({ onPicked }: { onPicked: (model: ModelOut) => void })
         <ul className="an-run-list">
           {items.map((run) => {
             const watched = run.kind === "watch";
+            const noModel = !watched && !run.live && !run.model_available;
             return (
               <li key={run.id} data-run={run.id}>
                 <span className="an-run-name">{run.name}</span>
@@ -62,6 +64,8 @@ export function RunPicker({ onPicked }: { onPicked: (model: ModelOut) => void })
                 </span>
                 {watched ? (
                   <span className="hint an-run-none">statistics only, no weights</span>
+                ) : noModel ? (
+                  <span className="hint an-run-none">ended without a stored model</span>
                 ) : (
                   <button
                     type="button"

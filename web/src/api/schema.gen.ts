@@ -141,11 +141,12 @@ export interface paths {
         put?: never;
         /**
          * Model From Run
-         * @description Register a live Playground run's current model for analysis and return its entry.
+         * @description Register a Playground run's model for analysis and return its entry: a live run's
+         *     current model, or the final model an ended run stored.
          *
-         *     The weights are copied between two steps and stored with the run's spec, so the analysis
-         *     rebuilds the real network (FLOPs, latency, graph) rather than reading weights alone. The
-         *     same weights give the same entry.
+         *     The weights (copied between two steps when live) are stored with the run's spec, so the
+         *     analysis rebuilds the real network (FLOPs, latency, graph) rather than reading weights
+         *     alone. The same weights give the same entry.
          */
         post: operations["model_from_run"];
         delete?: never;
@@ -548,7 +549,8 @@ export interface paths {
         /**
          * Get Run Evaluation
          * @description Accuracy, precision/recall/F1 (macro and per class), confusion matrix, or MSE/MAE/R²,
-         *     for the training and the validation split, of a live run's current model.
+         *     for the training and the validation split, of a live run's current model or an ended
+         *     run's stored final model (on its data made again from its config and seed).
          */
         get: operations["get_run_evaluation"];
         put?: never;
@@ -588,7 +590,8 @@ export interface paths {
         };
         /**
          * Export Run Model
-         * @description The run's current model as safetensors, its spec JSON, a PyTorch snippet or ONNX.
+         * @description The run's model as safetensors, its spec JSON, a PyTorch snippet or ONNX: the current
+         *     model of a live run, the final model stored when it ended otherwise.
          */
         get: operations["export_run_model"];
         put?: never;
@@ -4546,6 +4549,11 @@ export interface components {
              * @description True while a training thread holds this run
              */
             live: boolean;
+            /**
+             * Model Available
+             * @description True when the run's final model is stored (it ended with its weights kept), so export, evaluation and analysis work after the run has ended
+             */
+            model_available: boolean;
             /** Name */
             name: string;
             /** Started At */
@@ -6195,7 +6203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The run keeps no model: a watched run, or a Playground run that is no longer live */
+            /** @description The run keeps no model: a watched run, or a Playground run that ended without a stored model (its process was killed) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7514,7 +7522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description No longer live */
+            /** @description No model: a watched run, a run whose model was not stored when it ended (its process was killed), or a run whose data cannot be made again on this server (the message says which) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7646,7 +7654,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The run is no longer live */
+            /** @description No model: a watched run, a run whose model was not stored when it ended (its process was killed), or a run whose data cannot be made again on this server (the message says which) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,10 +1,14 @@
-/** Download the run's current model: safetensors, spec JSON, a PyTorch snippet, or ONNX. */
+/**
+ * Download the run's model: safetensors, spec JSON, a PyTorch snippet, or ONNX. A live run's
+ * current model, or the final model its server kept when it ended (see ``modelSource``).
+ */
 
 import { useState } from "react";
 import { call, errorMessage } from "../api/client";
 import { useApi } from "../api/context";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { saveBlob } from "../components/saveFile";
+import { modelSourceNote, type ModelSource } from "./modelSource";
 
 export const EXPORTS = [
   { fmt: "safetensors", title: "Weights (.safetensors)", file: "model.safetensors" },
@@ -16,7 +20,7 @@ export const EXPORTS = [
 type Format = (typeof EXPORTS)[number]["fmt"];
 
 
-export function ExportButtons({ runId, runName, live }: { runId: string; runName: string; live: boolean }) {
+export function ExportButtons({ runId, runName, source }: { runId: string; runName: string; source: ModelSource }) {
   const api = useApi();
   const [busy, setBusy] = useState<Format | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,11 +44,15 @@ export function ExportButtons({ runId, runName, live }: { runId: string; runName
   return (
     <div className="pg-export" role="group" aria-label="Export the model">
       {EXPORTS.map(({ fmt, title, file }) => (
-        <button key={fmt} type="button" className="button" data-testid={`pg-export-${fmt}`} disabled={!live || busy !== null} onClick={() => void download(fmt, file)}>
+        <button key={fmt} type="button" className="button" data-testid={`pg-export-${fmt}`} disabled={source === "none" || busy !== null} onClick={() => void download(fmt, file)}>
           {busy === fmt ? "Exporting…" : title}
         </button>
       ))}
-      {!live && <p className="hint">The model can be exported while its run is live (created, running or paused).</p>}
+      {source !== "live" && (
+        <p className="hint" data-testid="pg-export-note">
+          {modelSourceNote(source)}
+        </p>
+      )}
       <ErrorBanner message={error} onDismiss={() => setError(null)} />
     </div>
   );

@@ -19,6 +19,7 @@ import { Panel } from "../components/Panel";
 import { BackpropStepper } from "./backprop/BackpropStepper";
 import { ExportButtons } from "./ExportButtons";
 import { MetricsPanel, SeriesCsvButton } from "./MetricsPanel";
+import { modelSource } from "./modelSource";
 import { ActivationHeatmaps } from "./network/ActivationHeatmaps";
 import { NetworkView } from "./network/NetworkView";
 import { useThrottled } from "./useThrottled";
@@ -58,6 +59,7 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
   const metricsVersion = useThrottled(modelVersion(state), REFRESH_MS);
   const weightsVersion = useThrottled(modelVersion(state, 100), REFRESH_MS);
   const name = state.run?.name ?? "run";
+  const source = modelSource(state.run, live);
   const png = (what: string, selector: string) => <SavePng name={`${name}-${what}`} selector={selector} testId={`pg-png-${what}`} />;
   return (
     <>
@@ -74,17 +76,19 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
         )}
       </Panel>
       <Panel title="Metrics">
-        {live ? (
+        {source !== "none" ? (
           <MetricsPanel runId={runId} version={metricsVersion} series={state.series} runName={name} />
         ) : (
           <>
-            <p className="empty">Metrics of the model are computed while its run is live; this run has ended (its last numbers are in the summary above).</p>
+            <p className="empty" data-testid="pg-metrics-none">
+              This run ended without a stored model, so its metrics cannot be computed again (its last numbers are in the summary above).
+            </p>
             <SeriesCsvButton series={state.series} runName={name} />
           </>
         )}
       </Panel>
-      <Panel title="Network" className="panel-wide" actions={live ? png("network", ".pg-network") : undefined}>
-        {live ? (
+      <Panel title="Network" className="panel-wide" actions={source !== "none" ? png("network", ".pg-network") : undefined}>
+        {source !== "none" ? (
           <NetworkView
             runId={runId}
             config={config}
@@ -94,7 +98,9 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
             step={state.step}
           />
         ) : (
-          <p className="empty">The network's weights are read from a live run; this run has ended.</p>
+          <p className="empty" data-testid="pg-network-none">
+            This run ended without a stored model, so its weights cannot be drawn.
+          </p>
         )}
       </Panel>
       <Panel title="Activations" className="panel-wide" actions={state.activations ? png("activations", ".pg-heatmaps") : undefined}>
@@ -110,7 +116,7 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
         <LayerStats event={state.layerStats} />
       </Panel>
       <Panel title="Export the model">
-        <ExportButtons runId={runId} runName={state.run?.name ?? "model"} live={live} />
+        <ExportButtons runId={runId} runName={state.run?.name ?? "model"} source={source} />
       </Panel>
     </>
   );

@@ -1,4 +1,7 @@
-/** A fake ``fetch`` for openapi-fetch, routed by method and path, recording every request. */
+/**
+ * A fake ``fetch`` for openapi-fetch, routed by method and path, recording every request. A
+ * handler's body is sent as JSON, or as it is when it is an ``ArrayBuffer`` (file downloads).
+ */
 
 import { createApi, type Api } from "../api/client";
 
@@ -33,6 +36,9 @@ export function fakeServer(routes: Record<string, Handler>, token: string | null
       return new Response(JSON.stringify(body), { status: 404, headers: { "content-type": "application/json" } });
     }
     const { status = 200, body } = await handler(recorded);
+    if (body instanceof ArrayBuffer) {
+      return new Response(body, { status, headers: { "content-type": "application/octet-stream" } });
+    }
     return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   };
   const api: Api = createApi({ baseUrl: BASE_URL, token, fetch });

@@ -24,6 +24,7 @@ from neuralscope.analysis import Comparison, ModelReport, compare
 from neuralscope.analysis.architecture import ArchitectureReport
 from neuralscope.analysis.optimize import OptimizationReport
 from neuralscope.events import Event
+from neuralscope.final_model import NoFinalModel, final_model
 from neuralscope.report.analytics import render_model_report
 from neuralscope.server import model_runs
 from neuralscope.server import model_uploads as up
@@ -160,16 +161,17 @@ async def compare_models(
         409: {
             "model": ErrorResponse,
             "description": "The run keeps no model: a watched run, or a Playground run that "
-            "is no longer live",
+            "ended without a stored model (its process was killed)",
         },
     },
 )
 async def model_from_run(run_id: str, services: ServicesDep) -> sm.ModelOut:
-    """Register a live Playground run's current model for analysis and return its entry.
+    """Register a Playground run's model for analysis and return its entry: a live run's
+    current model, or the final model an ended run stored.
 
-    The weights are copied between two steps and stored with the run's spec, so the analysis
-    rebuilds the real network (FLOPs, latency, graph) rather than reading weights alone. The
-    same weights give the same entry.
+    The weights (copied between two steps when live) are stored with the run's spec, so the
+    analysis rebuilds the real network (FLOPs, latency, graph) rather than reading weights
+    alone. The same weights give the same entry.
     """
     copies: list[tuple[Any, int]] = []
 
@@ -187,18 +189,25 @@ async def model_from_run(run_id: str, services: ServicesDep) -> sm.ModelOut:
         )
     try:
         record = await run_in_threadpool(services.runs.call, run_id, task)
-    except IllegalTransition:
-        raise ApiError(
-            409,
-            "no_model",
-            f"run {run_id} is {record.status.value} and no longer live, so its model is gone; "
-            "start it again (or export its weights while it runs) to analyse it.",
-        ) from None
+    except IllegalTransition:  # no longer live: the model stored when it ended
+        return await run_in_threadpool(_ended_run_model, services, run_id)
     config = SessionConfig.model_validate(record.config)
     model, step = copies[0]
     spec = export_spec(config.spec, config.data)
     return await run_in_threadpool(
         model_runs.store_run_model, services.store, model, spec, record.name, step
+    )
+
+
+def _ended_run_model(services: Services, run_id: str) -> sm.ModelOut:
+    record = services.store.runs.get(run_id)
+    try:
+        stored = final_model(services.store, record)
+        model = stored.model()
+    except NoFinalModel as exc:
+        raise ApiError(409, "no_model", str(exc)) from None
+    return model_runs.store_run_model(
+        services.store, model, stored.spec, record.name, record.last_step
     )
 
 

@@ -1,28 +1,31 @@
-"""``/api/runs``: create, list, inspect and steer training runs."""
+"""``/api/runs``: create, list, inspect and steer training runs (the run's model, for
+evaluation and export, in :mod:`.run_models`, included here)."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import torch
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from torch import nn
 
-from neuralscope.data import TableError, dataset_info, make_dataset
-from neuralscope.events import CompactArray, Event, EventKind, RunStatus
+from neuralscope.data import (
+    TableError,
+    dataset_info,
+    make_dataset,
+)
+from neuralscope.events import CompactArray, Event, EventKind
 from neuralscope.server.deps import MAX_INDEX, Services, ServicesDep
 from neuralscope.server.errors import ApiError
+from neuralscope.server.routers import run_models
 from neuralscope.server.schemas import (
     CompareCreate,
     CompareOut,
     ControlRequest,
     DatasetPoints,
     ErrorResponse,
-    EvaluationOut,
     EventsOut,
     ImageSamples,
     LiveSnapshot,
@@ -43,12 +46,19 @@ from neuralscope.server.views import (
 from neuralscope.store import RunRecord
 from neuralscope.training import Session, SessionConfig, SessionProbes
 from neuralscope.training.backprop import BackpropTrace, TraceUnsupported
-from neuralscope.training.export import export_spec, pytorch_snippet, to_onnx, to_safetensors
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "No run with this id"}
 }
 router = APIRouter(prefix="/api/runs", tags=["runs"], responses={422: {"model": ErrorResponse}})
+
+
+async def _run_out(record: RunRecord, services: Services) -> RunOut:
+    return await run_in_threadpool(run_out, record, services)
+
+
+async def _runs_out(records: Sequence[RunRecord], services: Services) -> list[RunOut]:
+    return await run_in_threadpool(lambda: [run_out(r, services) for r in records])
 
 
 @router.post(
@@ -66,7 +76,7 @@ async def create_run(body: RunCreate, services: ServicesDep) -> RunOut:
         )
     except TableError as exc:  # an uploaded table that is gone or not the one referred to
         raise ApiError(422, "invalid", f"config.data.table: {exc}") from exc
-    return run_out(record, services)
+    return await _run_out(record, services)
 
 
 @router.post(
@@ -83,14 +93,14 @@ async def create_comparison(body: CompareCreate, services: ServicesDep) -> Compa
     for i, config in enumerate(body.configs[1:], start=1):
         if config.data != first.data or config.seed != first.seed:
             raise ApiError(422, "invalid", f"configs.{i}: data and seed must equal configs.0's")
-    runs = []
+    records = []
     for config in body.configs:
         try:
             record = await run_in_threadpool(services.runs.create, config, start=body.start)
         except TableError as exc:
             raise ApiError(422, "invalid", f"configs.data.table: {exc}") from exc
-        runs.append(run_out(record, services))
-    return CompareOut(runs=runs)
+        records.append(record)
+    return CompareOut(runs=await _runs_out(records, services))
 
 
 @router.get("", response_model=RunPage, operation_id="list_runs")
@@ -102,7 +112,7 @@ async def list_runs(
     """Runs, newest first."""
     page = await run_in_threadpool(services.store.runs.list, limit=limit, offset=offset)
     return RunPage(
-        items=[run_out(r, services) for r in page.items],
+        items=await _runs_out(page.items, services),
         total=page.total,
         limit=limit,
         offset=offset,
@@ -111,7 +121,7 @@ async def list_runs(
 
 @router.get("/{run_id}", response_model=RunOut, operation_id="get_run", responses=NOT_FOUND)
 async def get_run(run_id: str, services: ServicesDep) -> RunOut:
-    return run_out(await run_in_threadpool(services.store.runs.get, run_id), services)
+    return await _run_out(await run_in_threadpool(services.store.runs.get, run_id), services)
 
 
 @router.post(
@@ -130,7 +140,7 @@ async def control_run(run_id: str, body: ControlRequest, services: ServicesDep) 
     record = await run_in_threadpool(
         services.runs.control, run_id, body.action, body.hyperparameters
     )
-    return run_out(record, services)
+    return await _run_out(record, services)
 
 
 @router.get(
@@ -274,102 +284,8 @@ async def step_run_backprop(run_id: str, services: ServicesDep) -> BackpropTrace
     return traces[0]
 
 
-@router.get(
-    "/{run_id}/evaluation",
-    response_model=EvaluationOut,
-    operation_id="get_run_evaluation",
-    responses={**NOT_FOUND, 409: {"model": ErrorResponse, "description": "No longer live"}},
-)
-async def get_run_evaluation(run_id: str, services: ServicesDep) -> EvaluationOut:
-    """Accuracy, precision/recall/F1 (macro and per class), confusion matrix, or MSE/MAE/R²,
-    for the training and the validation split, of a live run's current model."""
-    results: list[EvaluationOut] = []
-
-    def task(session: Session, probes: SessionProbes) -> list[Event]:
-        results.append(
-            EvaluationOut(
-                run_id=run_id,
-                step=session.global_step,
-                task=session.dataset.task,
-                class_names=list(session.dataset.class_names),
-                splits=session.report(),
-            )
-        )
-        return []
-
-    await run_in_threadpool(services.runs.call, run_id, task)
-    return results[0]
-
-
-ExportFormat = Literal["safetensors", "spec", "pytorch", "onnx"]
-_MEDIA = {
-    "safetensors": ("application/octet-stream", "model.safetensors"),
-    "spec": ("application/json", "spec.json"),
-    "pytorch": ("text/x-python", "model.py"),
-    "onnx": ("application/octet-stream", "model.onnx"),
-}
-
-
-@router.get(
-    "/{run_id}/export/{fmt}",
-    operation_id="export_run_model",
-    response_class=Response,
-    responses={
-        **NOT_FOUND,
-        200: {"content": {m: {} for m, _ in _MEDIA.values()}, "description": "The file"},
-        409: {"model": ErrorResponse, "description": "The run is no longer live"},
-    },
-)
-async def export_run_model(run_id: str, fmt: ExportFormat, services: ServicesDep) -> Response:
-    """The run's current model as safetensors, its spec JSON, a PyTorch snippet or ONNX."""
-    copies: list[nn.Sequential] = []
-
-    def task(session: Session, probes: SessionProbes) -> list[Event]:
-        copies.append(copy.deepcopy(session.model).cpu())
-        return []
-
-    if fmt == "onnx":
-        return _media(fmt, await _export_onnx(run_id, services, task, copies))
-    record = await run_in_threadpool(services.runs.call, run_id, task)
-    config = SessionConfig.model_validate(record.config)
-    model = copies[0]
-    if fmt == "safetensors":
-        body = to_safetensors(model)
-    elif fmt == "spec":
-        body = export_spec(config.spec, config.data).model_dump_json(indent=2).encode()
-    else:
-        body = pytorch_snippet(model).encode()
-    return _media(fmt, body)
-
-
-async def _export_onnx(
-    run_id: str,
-    services: Services,
-    task: Callable[[Session, SessionProbes], list[Event]],
-    copies: list[nn.Sequential],
-) -> bytes:
-    """ONNX of a live run's model. torch's dynamo exporter (the fallback of
-    :func:`~neuralscope.training.export.onnx_bytes`) changes process-wide fx state that a
-    concurrent optimizer step trips over (KeyError 'custom' in fx_traceback.annotate), so a
-    running run is paused around the export and resumed after."""
-    record = await run_in_threadpool(services.runs.call, run_id, task)
-    config = SessionConfig.model_validate(record.config)
-    spec = export_spec(config.spec, config.data)
-    paused = record.status is RunStatus.RUNNING
-    if paused:
-        await run_in_threadpool(services.runs.control, run_id, "pause", None)
-    try:
-        return await run_in_threadpool(to_onnx, copies[0], spec.input_shape)
-    finally:
-        if paused:
-            await run_in_threadpool(services.runs.control, run_id, "resume", None)
-
-
-def _media(fmt: ExportFormat, body: bytes) -> Response:
-    media, filename = _MEDIA[fmt]
-    disposition = f'attachment; filename="{filename}"'
-    return Response(body, media_type=media, headers={"Content-Disposition": disposition})
-
-
 def _data_home(services: Services) -> Path:
     return services.settings.home / "datasets"
+
+
+router.include_router(run_models.router)
