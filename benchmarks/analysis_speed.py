@@ -1,7 +1,10 @@
 """Static analysis speed: neuralscope vs WeightWatcher 0.7.7 on a BERT-base-shaped encoder.
 
-Model: 12 encoder layers, d = 768, 12 heads, FFN 3072, built from ``nn.Linear`` q/k/v/out and
-FFN projections (so both tools see the same 72 matrices), random init. Both sides run
+Model: BERT-base's shapes (``BertModel``, 109.5M parameters): word / position / token-type
+embeddings (30522, 512, 2 x 768) with their LayerNorm, 12 encoder layers (d = 768, 12 heads,
+FFN 3072) built from ``nn.Linear`` q/k/v/out and FFN projections, and the 768 x 768 pooler, so
+both tools see the same 73 matrices and 3 embeddings; random init. ``--encoder-only`` drops the
+embeddings and the pooler (the 72 encoder matrices alone, 85M parameters). Both sides run
 interleaved in one process, the median over repeats is reported. By default both run on one
 thread (OMP/OpenBLAS/MKL = 1, torch.set_num_threads(1)); ``--workers N`` gives both sides the
 same budget of N threads (ours: N layer threads with 1 BLAS thread each; WeightWatcher: N BLAS
@@ -16,9 +19,11 @@ Floor on one thread (measured on the 2-core AMD EPYC): every matrix needs all ei
 768x768 Gram for the KS-chosen xmin, i.e. a float32 Gram (syrk: ~6 ms at 768x768, ~24 ms at
 768x3072) plus LAPACK ?syevd (~27 ms; ?syevr, ?syev and the 2-stage driver were no faster), about
 2.8 s for the 72 matrices, against WeightWatcher's ~11-13 s of float64 SVDs on a quiet machine:
-one thread caps the ratio near 4x; beyond that takes the layer threads (``--workers``).
+one thread caps the encoder-only ratio near 4x. The 30522 x 768 word embedding is where the
+two methods part most: one 768 x 768 Gram (~0.15 s) against a float64 SVD of the tall matrix.
 
     .venv/bin/python benchmarks/analysis_speed.py [--repeats 5] [--layers 12] [--workers 1]
+        [--encoder-only]
 """
 
 from __future__ import annotations
@@ -51,9 +56,16 @@ class Layer(nn.Module):
 
 
 class Encoder(nn.Module):
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, embeddings: bool = False) -> None:
         super().__init__()
+        if embeddings:  # BertEmbeddings' tables and norm, BertPooler's dense layer
+            self.word_embeddings = nn.Embedding(30522, 768)
+            self.position_embeddings = nn.Embedding(512, 768)
+            self.token_type_embeddings = nn.Embedding(2, 768)
+            self.embedding_norm = nn.LayerNorm(768)
         self.layer = nn.ModuleList(Layer() for _ in range(n))
+        if embeddings:
+            self.pooler = nn.Linear(768, 768)
 
 
 def ours(model: nn.Module, workers: int = 1) -> tuple[float, float, ModelReport]:
@@ -81,17 +93,21 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="thread budget for each side")
     parser.add_argument("--layers", type=int, default=12)
+    parser.add_argument(
+        "--encoder-only", action="store_true", help="no embeddings and pooler: 72 matrices"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    model = Encoder(args.layers).eval()
+    model = Encoder(args.layers, embeddings=not args.encoder_only).eval()
     print(
         f"model: {sum(p.numel() for p in model.parameters()):,} parameters; load: "
         f"{os.getloadavg()[0]:.2f} (1-min avg) on {os.cpu_count()} cores; "
         f"{args.workers} thread(s) per side"
     )
-    theirs(Encoder(1).eval())  # warm-up: imports and first-call costs stay out of the timing
-    ours(Encoder(1).eval())
+    warm = Encoder(1, embeddings=not args.encoder_only).eval()
+    theirs(warm)  # warm-up: imports and first-call costs stay out of the timing
+    ours(warm)
     t_ours, t_ww, c_ours, c_ww = [], [], [], []
     report, ww_alpha = None, {}
     for i in range(args.repeats):

@@ -11,6 +11,7 @@ from tests.analysis._models import mlp
 from torch import nn
 
 from neuralscope.analysis import analyze
+from neuralscope.analysis._parallel import parallel_map
 from neuralscope.analysis.config import AnalysisConfig
 from neuralscope.analysis.spectral import fit_power_law, gram_eigenvalues
 from neuralscope.analysis.weights import weight_stats
@@ -119,3 +120,16 @@ def test_float32_statistics_match_float64() -> None:
         assert s.mean == pytest.approx(float(d.mean()), rel=1e-6)
         assert s.std == pytest.approx(float(d.std()), rel=1e-4)
         assert s.fro_norm == pytest.approx(float(d.norm()), rel=1e-6)
+
+
+def test_parallel_map_keeps_input_order_and_runs_largest_first() -> None:
+    started: list[int] = []
+
+    def work(n: int) -> int:
+        started.append(n)
+        return n * n
+
+    items = [3, 50, 1, 20, 7]
+    assert parallel_map(work, items, 2, cost=lambda n: n) == [9, 2500, 1, 400, 49]
+    assert started[0] in (50, 20)  # handed out largest first (two threads race for the first two)
+    assert parallel_map(work, items, 1, cost=lambda n: n) == [9, 2500, 1, 400, 49]

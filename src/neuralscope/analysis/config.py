@@ -33,7 +33,7 @@ class AnalysisConfig(BaseModel):
     saturation_fraction: float = Field(0.9, description="|tanh| > 0.99 on > 90% (Glorot 2010)")
     cka_redundant: float = Field(0.95, description="debiased CKA above this and the baseline")
     workers: int = Field(
-        1, description="threads for independent layers' spectra (BLAS limited to 1 each)"
+        1, description="threads for per-tensor statistics and spectra (BLAS limited to 1 each)"
     )
     weights_only_estimate: bool = Field(
         True, description="weights-only files: estimate FLOPs/latency from rebuilt layers"

@@ -14,15 +14,14 @@ eigenvalues above it are spikes (0 spikes: random-like).
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg
 import torch
 from pydantic import BaseModel, ConfigDict
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from neuralscope.analysis._parallel import parallel_map
 from neuralscope.analysis.config import AnalysisConfig
 
 _CHUNK = 256
@@ -237,17 +236,13 @@ class SpectraResult(NamedTuple):
 
 
 def analyze_spectra(mats: dict[str, torch.Tensor], config: AnalysisConfig) -> SpectraResult:
-    """Spectra of independent matrices, on ``config.workers`` threads (LAPACK and BLAS release
-    the GIL; each call is limited to one BLAS thread while several run)."""
+    """Spectra of independent matrices, on ``config.workers`` threads (``_parallel``)."""
     items = list(mats.items())
-
-    def one(item: tuple[str, torch.Tensor]) -> tuple[SpectralStats, list[list[int]] | None]:
-        return _spectral(item[0], item[1], config)
-
-    if config.workers > 1 and len(items) > 1:
-        with threadpool_limits(limits=1), ThreadPoolExecutor(config.workers) as pool:
-            out = list(pool.map(one, items))
-    else:
-        out = [one(item) for item in items]
+    out = parallel_map(
+        lambda item: _spectral(item[0], item[1], config),
+        items,
+        config.workers,
+        cost=lambda item: item[1].numel(),
+    )
     dups = {k: d for (k, _), (_, d) in zip(items, out, strict=True) if d is not None}
     return SpectraResult([s for s, _ in out], dups)

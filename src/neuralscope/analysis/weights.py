@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
+from neuralscope.analysis._parallel import parallel_map
 from neuralscope.analysis.config import AnalysisConfig
 
 
@@ -259,11 +260,13 @@ def weight_stats(
 def analyze_weights(
     state: dict[str, torch.Tensor], config: AnalysisConfig, skip_rows: set[str] | None = None
 ) -> list[WeightStats]:
-    """Statistics for every floating-point tensor of a state dict (``skip_rows``: tensors whose
-    duplicate rows are found elsewhere)."""
+    """Statistics for every floating-point tensor of a state dict, on ``config.workers``
+    threads (``skip_rows``: tensors whose duplicate rows are found elsewhere)."""
     skip = skip_rows or set()
-    return [
-        weight_stats(k, v, config, check_rows=k not in skip)
-        for k, v in state.items()
-        if v.is_floating_point()
-    ]
+    items = [(k, v) for k, v in state.items() if v.is_floating_point()]
+    return parallel_map(
+        lambda kv: weight_stats(kv[0], kv[1], config, check_rows=kv[0] not in skip),
+        items,
+        config.workers,
+        cost=lambda kv: kv[1].numel(),
+    )
