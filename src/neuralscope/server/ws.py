@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from neuralscope.bus import SubscriptionClosed
 from neuralscope.events import Event
+from neuralscope.server.batched import BatchedBuilds
 from neuralscope.server.deps import Services, WsServicesDep
 from neuralscope.server.views import live_snapshot
 from neuralscope.store import RunNotFound
@@ -31,13 +32,14 @@ RUN_MESSAGES_PER_S = 150
 MIN_MESSAGES_PER_S = 3
 # Snapshots built at once: a burst of viewers joining (50 tabs opening a shared link) would
 # otherwise materialise 50 copies of the run's curves together and raise the process's memory
-# high-water mark with the run's length; two keep both cores busy.
+# high-water mark with the run's length; two keep both cores busy. Viewers of one run who join
+# together share builds (``batched``): a burst costs at most two builds per run.
 MAX_CONCURRENT_SNAPSHOTS = 2
 router = APIRouter()
-# One semaphore per event loop (a semaphore belongs to the loop it first waits on).
-_snapshot_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
+# Per event loop (a semaphore and a lock belong to the loop they first wait on).
+_snapshot_slots: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, BatchedBuilds]
+] = weakref.WeakKeyDictionary()
 
 
 def _snapshot_text(services: Services, run_id: str) -> str:
@@ -45,11 +47,18 @@ def _snapshot_text(services: Services, run_id: str) -> str:
 
 
 async def _snapshot(services: Services, run_id: str) -> str:
-    """The run's snapshot as JSON, built and serialised off the event loop."""
+    """The run's snapshot as JSON, read after this call began, built off the event loop and
+    shared with the viewers of the same run who asked at the same time."""
     loop = asyncio.get_running_loop()
-    slots = _snapshot_slots.setdefault(loop, asyncio.Semaphore(MAX_CONCURRENT_SNAPSHOTS))
-    async with slots:
-        return await run_in_threadpool(_snapshot_text, services, run_id)
+    slots, builds = _snapshot_slots.setdefault(
+        loop, (asyncio.Semaphore(MAX_CONCURRENT_SNAPSHOTS), BatchedBuilds())
+    )
+
+    async def build() -> str:
+        async with slots:
+            return await run_in_threadpool(_snapshot_text, services, run_id)
+
+    return await builds.get(f"{id(services)}:{run_id}", build)
 
 
 class _JsonCache:
