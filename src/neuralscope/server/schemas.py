@@ -114,10 +114,12 @@ class EventsOut(BaseModel):
 
 
 class DatasetPoints(BaseModel):
-    """The run's data points, for drawing over the decision boundary.
+    """The run's data points, for drawing over the decision boundary or as a scatter.
 
-    Points are (x1, x2); for a 1-D set (sine) they are (x, 0). Labels are class indices
-    (binary, multiclass) or target values (regression).
+    Points are (x1, x2); for a 1-D set (sine) they are (x, 0). A table of three features
+    gives 3-D points: (x1, x2) here and the third coordinate in ``train_z``/``val_z``. A wider
+    table gives its first two principal components (``projection: "pca"``). Labels are class
+    indices (binary, multiclass) or target values (regression).
     """
 
     run_id: str
@@ -128,6 +130,33 @@ class DatasetPoints(BaseModel):
     train_y: list[float]
     val_x: list[tuple[float, float]]
     val_y: list[float]
+    dims: Literal[1, 2, 3] = Field(
+        default=2, description="Coordinates per point: 1 for a line set, 3 with train_z/val_z"
+    )
+    train_z: list[float] | None = Field(default=None, description="Third coordinate (dims 3)")
+    val_z: list[float] | None = Field(default=None, description="Third coordinate (dims 3)")
+    axis_names: list[str] = Field(
+        default_factory=list,
+        description="One name per axis: a table's CSV header, or PC1/PC2; empty for built-in sets",
+    )
+    axis_bounds: list[tuple[float, float]] = Field(
+        default_factory=list, description="(low, high) per axis for tables; empty otherwise"
+    )
+    projection: Literal["pca"] | None = Field(
+        default=None,
+        description="'pca': the points are the first two principal components of the "
+        "standardised training inputs (tables of more than three features)",
+    )
+    explained_variance: list[float] = Field(
+        default_factory=list, description="Fraction of the variance PC1 and PC2 explain (pca)"
+    )
+    class_names: list[str] = Field(
+        default_factory=list, description="A classification table's class names, by index"
+    )
+    n_shown: int = Field(default=0, description="Points returned (training + validation)")
+    n_total: int = Field(
+        default=0, description="Points in the run's data; more than n_shown when capped"
+    )
 
 
 class DatasetInfo(BaseModel):

@@ -138,4 +138,7 @@ def dataset_points(services: Services, run_id: str, config: SessionConfig) -> Da
         train_y=labels(data.y_train),
         val_x=points(data.x_val),
         val_y=labels(data.y_val),
+        dims=1 if data.x_train.shape[1] == 1 else 2,
+        n_shown=len(data.x_train) + len(data.x_val),
+        n_total=len(data.x_train) + len(data.x_val),
     )

@@ -528,7 +528,10 @@ export interface paths {
         };
         /**
          * Get Run Data
-         * @description The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets.
+         * @description The run's training and validation points (re-drawn from its seed): 2-D and 1-D sets
+         *     whole; a table of three features as 3-D points, a wider one as its first two principal
+         *     components (``projection: "pca"``); tables return at most 2,000 points, an evenly
+         *     strided subset (``n_shown`` of ``n_total``).
          */
         get: operations["get_run_data"];
         put?: never;
@@ -1480,7 +1483,7 @@ export interface components {
             weights_only_estimate: boolean;
             /**
              * Workers
-             * @description threads for independent layers' spectra (BLAS limited to 1 each)
+             * @description threads for per-tensor statistics and spectra (BLAS limited to 1 each)
              * @default 1
              */
             workers: number;
@@ -2230,22 +2233,71 @@ export interface components {
         };
         /**
          * DatasetPoints
-         * @description The run's data points, for drawing over the decision boundary.
+         * @description The run's data points, for drawing over the decision boundary or as a scatter.
          *
-         *     Points are (x1, x2); for a 1-D set (sine) they are (x, 0). Labels are class indices
-         *     (binary, multiclass) or target values (regression).
+         *     Points are (x1, x2); for a 1-D set (sine) they are (x, 0). A table of three features
+         *     gives 3-D points: (x1, x2) here and the third coordinate in ``train_z``/``val_z``. A wider
+         *     table gives its first two principal components (``projection: "pca"``). Labels are class
+         *     indices (binary, multiclass) or target values (regression).
          */
         DatasetPoints: {
+            /**
+             * Axis Bounds
+             * @description (low, high) per axis for tables; empty otherwise
+             */
+            axis_bounds: [
+                number,
+                number
+            ][];
+            /**
+             * Axis Names
+             * @description One name per axis: a table's CSV header, or PC1/PC2; empty for built-in sets
+             */
+            axis_names: string[];
             /** Bounds */
             bounds: [
                 number,
                 number
             ];
             /**
+             * Class Names
+             * @description A classification table's class names, by index
+             */
+            class_names: string[];
+            /**
              * Dataset
              * @enum {string}
              */
             dataset: "spirals" | "circle" | "xor" | "gauss" | "moons" | "blobs" | "spirals_multi" | "plane" | "multigauss" | "sine" | "digits" | "mnist" | "csv";
+            /**
+             * Dims
+             * @description Coordinates per point: 1 for a line set, 3 with train_z/val_z
+             * @default 2
+             * @enum {integer}
+             */
+            dims: 1 | 2 | 3;
+            /**
+             * Explained Variance
+             * @description Fraction of the variance PC1 and PC2 explain (pca)
+             */
+            explained_variance: number[];
+            /**
+             * N Shown
+             * @description Points returned (training + validation)
+             * @default 0
+             */
+            n_shown: number;
+            /**
+             * N Total
+             * @description Points in the run's data; more than n_shown when capped
+             * @default 0
+             */
+            n_total: number;
+            /**
+             * Projection
+             * @description 'pca': the points are the first two principal components of the standardised training inputs (tables of more than three features)
+             */
+            projection: "pca" | null;
             /** Run Id */
             run_id: string;
             /**
@@ -2260,6 +2312,11 @@ export interface components {
             ][];
             /** Train Y */
             train_y: number[];
+            /**
+             * Train Z
+             * @description Third coordinate (dims 3)
+             */
+            train_z: number[] | null;
             /** Val X */
             val_x: [
                 number,
@@ -2267,6 +2324,11 @@ export interface components {
             ][];
             /** Val Y */
             val_y: number[];
+            /**
+             * Val Z
+             * @description Third coordinate (dims 3)
+             */
+            val_z: number[] | null;
         };
         /** DecomposeRequest */
         DecomposeRequest: {
@@ -7455,7 +7517,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description An image set, a wide table, or a watched run */
+            /** @description An image set, a watched run, or a run whose uploaded table is gone */
             409: {
                 headers: {
                     [name: string]: unknown;

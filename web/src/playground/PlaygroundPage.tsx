@@ -21,6 +21,7 @@ import { Controls } from "./Controls";
 import { buildRunCreate, DEFAULT_FORM, formFromConfig, hyperparameterUpdate, type PlaygroundForm } from "./form";
 import { RunButtons } from "./RunButtons";
 import { RunViews } from "./RunViews";
+import { dataKind } from "./scatter/dataKind";
 import { decodeSetup } from "./setupLink";
 import { SetupLink } from "./SetupLink";
 import { ShareRun } from "./ShareRun";
@@ -53,8 +54,8 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
     setSetupError(decoded.ok ? null : decoded.error);
   }
   const config = run ? sessionConfig(run) : null;
-  const datasetKind = datasets.data?.find((d) => d.name === config?.data.dataset)?.kind;
-  const hasPoints = datasetKind === "plane" || datasetKind === "line";
+  const datasetKind = dataKind(config, datasets.data);
+  const hasPoints = datasetKind === "plane" || datasetKind === "line" || datasetKind === "table";
   const points = useRequest(runId !== null && hasPoints ? `points:${runId}` : null, () =>
     call(api.rest.GET("/api/runs/{run_id}/data", { params: { path: { run_id: runId ?? "" } } })),
   );
@@ -80,7 +81,8 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
   };
 
   // A run that cannot be loaded has no points either: say it once.
-  const loadErrors = [liveError ?? points.error, datasets.error, setupError].filter((m): m is string => m !== null);
+  // A table's points load in its "Data" panel, which says so there.
+  const loadErrors = [liveError ?? (datasetKind === "table" ? null : points.error), datasets.error, setupError].filter((m): m is string => m !== null);
   return (
     <div className="playground">
       <section className="controls" aria-label="Controls">
@@ -146,7 +148,16 @@ export function PlaygroundPage({ runId, setup }: { runId: string | null; setup?:
             </Panel>
           )}
           {run && config && (
-            <RunViews runId={run.id} state={state} config={config} datasets={datasets.data} points={points.data} live={live} />
+            <RunViews
+              runId={run.id}
+              state={state}
+              config={config}
+              datasets={datasets.data}
+              points={points.data}
+              pointsError={points.error}
+              onPointsRetry={points.reload}
+              live={live}
+            />
           )}
           {run && <ModulesPanel runId={run.id} live={live} canRerun />}
         </div>

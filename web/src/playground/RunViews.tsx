@@ -22,6 +22,8 @@ import { MetricsPanel, SeriesCsvButton } from "./MetricsPanel";
 import { modelSource } from "./modelSource";
 import { ActivationHeatmaps } from "./network/ActivationHeatmaps";
 import { NetworkView } from "./network/NetworkView";
+import { dataKind } from "./scatter/dataKind";
+import { DataScatter } from "./scatter/DataScatter";
 import { useThrottled } from "./useThrottled";
 
 /** While training, ask the server about the model at most this often. */
@@ -33,6 +35,9 @@ interface Props {
   config: SessionConfig;
   datasets: DatasetInfo[] | null;
   points: DatasetPoints | null;
+  /** Why the points could not be loaded (shown in a table's "Data" panel), and a retry. */
+  pointsError?: string | null;
+  onPointsRetry?: () => void;
   live: boolean;
 }
 
@@ -52,9 +57,9 @@ export function modelVersion(state: LiveState, every = 250): string {
   return `${state.status ?? ""}:${step}`;
 }
 
-export function RunViews({ runId, state, config, datasets, points, live }: Props) {
+export function RunViews({ runId, state, config, datasets, points, pointsError = null, onPointsRetry, live }: Props) {
   const info = datasets?.find((d) => d.name === config.data.dataset);
-  const kind = info?.kind ?? "table";
+  const kind = dataKind(config, datasets) ?? "table";
   const nClasses = info?.task === "multiclass" ? config.data.n_classes : info?.n_classes;
   const metricsVersion = useThrottled(modelVersion(state), REFRESH_MS);
   const weightsVersion = useThrottled(modelVersion(state, 100), REFRESH_MS);
@@ -64,16 +69,22 @@ export function RunViews({ runId, state, config, datasets, points, live }: Props
   return (
     <>
       <Panel
-        title={kind === "image" ? "Data" : "Decision boundary"}
-        actions={kind === "plane" || kind === "line" ? png("boundary", ".boundary") : kind === "image" ? png("samples", "canvas") : undefined}
+        title={kind === "image" || kind === "table" ? "Data" : "Decision boundary"}
+        actions={
+          kind === "plane" || kind === "line"
+            ? png("boundary", ".boundary")
+            : kind === "image"
+              ? png("samples", "canvas")
+              : points
+                ? png("data", ".pg-scatter canvas")
+                : undefined
+        }
       >
         {kind === "image" && <SampleImages runId={runId} />}
         {(kind === "plane" || kind === "line") && (
           <BoundaryCanvas boundary={state.boundary} points={points} nClasses={nClasses} line={kind === "line"} />
         )}
-        {kind === "table" && (
-          <p className="empty">This table has more inputs than a plane can show: follow the loss and the metrics instead.</p>
-        )}
+        {kind === "table" && <DataScatter points={points} error={pointsError} onRetry={onPointsRetry} />}
       </Panel>
       <Panel title="Metrics">
         {source !== "none" ? (

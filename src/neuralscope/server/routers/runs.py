@@ -34,6 +34,7 @@ from neuralscope.server.schemas import (
     RunOut,
     RunPage,
 )
+from neuralscope.server.table_points import table_points
 from neuralscope.server.views import (
     FLUSH_TIMEOUT_S,
     EventQuery,
@@ -207,19 +208,25 @@ def _session_config(record: RunRecord) -> SessionConfig:
         **NOT_FOUND,
         409: {
             "model": ErrorResponse,
-            "description": "An image set, a wide table, or a watched run",
+            "description": "An image set, a watched run, or a run whose uploaded table is gone",
         },
     },
 )
 async def get_run_data(run_id: str, services: ServicesDep) -> DatasetPoints:
-    """The run's training and validation points (re-drawn from its seed); 2-D and 1-D sets."""
+    """The run's training and validation points (re-drawn from its seed): 2-D and 1-D sets
+    whole; a table of three features as 3-D points, a wider one as its first two principal
+    components (``projection: "pca"``); tables return at most 2,000 points, an evenly
+    strided subset (``n_shown`` of ``n_total``)."""
     record = await run_in_threadpool(services.store.runs.get, run_id)
     config = _session_config(record)
     kind = dataset_info(config.data).kind
     if kind == "image":
         raise ApiError(409, "conflict", "an image dataset has no points: use /samples")
     if kind == "table":
-        raise ApiError(409, "conflict", "a table of more than two features has no plane")
+        try:
+            return await run_in_threadpool(table_points, services, run_id, config)
+        except TableError as exc:
+            raise ApiError(409, "conflict", f"the run's table cannot be read: {exc}") from exc
     points = await run_in_threadpool(dataset_points, services, run_id, config)
     assert points is not None
     return points

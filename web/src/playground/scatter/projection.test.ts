@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_VIEW, farFirst, fitScale, keyTurn, normalise, project, rotate, turn, type Vec3 } from "./projection";
+
+const length = (p: Vec3) => Math.hypot(...p);
+const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 9));
+
+describe("3-D scatter projection", () => {
+  it("rotation keeps lengths and angles (an orthonormal map)", () => {
+    const points: Vec3[] = [
+      [1, 0, 0],
+      [0.3, -0.7, 0.2],
+      [-1, 1, 1],
+    ];
+    for (const view of [DEFAULT_VIEW, { yaw: 2.1, pitch: -1.2 }, { yaw: -3, pitch: Math.PI / 2 }]) {
+      for (const p of points) expect(length(rotate(p, view))).toBeCloseTo(length(p), 12);
+      const [a, b] = [rotate(points[0] as Vec3, view), rotate(points[1] as Vec3, view)];
+      expect(a[0] * b[0] + a[1] * b[1] + a[2] * b[2]).toBeCloseTo(0.3, 12);
+    }
+  });
+
+  it("faces the x-z plane at yaw = pitch = 0: x lands right of the centre, z above it", () => {
+    const screen = { cx: 300, cy: 300, scale: 100 };
+    const view = { yaw: 0, pitch: 0 };
+    close(Object.values(project([1, 0, 0], view, screen)), [400, 300, 0]);
+    close(Object.values(project([0, 0, 1], view, screen)), [300, 200, 0]);
+    expect(project([0, 1, 0], view, screen).depth).toBeCloseTo(1, 12); // y points away
+  });
+
+  it("a quarter turn brings the y axis to the right and x towards the viewer", () => {
+    const view = { yaw: Math.PI / 2, pitch: 0 };
+    close(rotate([0, 1, 0], view), [1, 0, 0]);
+    close(rotate([1, 0, 0], view), [0, 0, -1]);
+  });
+
+  it("looking straight down shows the x-y plane with y up", () => {
+    const view = { yaw: 0, pitch: Math.PI / 2 };
+    close(rotate([0, 1, 0], view), [0, 1, 0]);
+    close(rotate([0, 0, 1], view), [0, 0, -1]); // z comes straight at the viewer
+  });
+
+  it("turns by the arrow keys, wraps the yaw and stops the pitch at the poles", () => {
+    expect(keyTurn("ArrowRight")?.[0]).toBeGreaterThan(0);
+    expect(keyTurn("ArrowUp")?.[1]).toBeGreaterThan(0);
+    expect(keyTurn("Enter")).toBeNull();
+    let view = DEFAULT_VIEW;
+    for (let i = 0; i < 20; i++) view = turn(view, 0, 0.3);
+    expect(view.pitch).toBeCloseTo(Math.PI / 2, 12);
+    view = turn({ yaw: 3, pitch: 0 }, 0.5, 0);
+    expect(view.yaw).toBeCloseTo(3.5 - 2 * Math.PI, 12);
+  });
+
+  it("normalises each axis to [-1, 1], paints far points first, fits the cube", () => {
+    expect(normalise(5, [0, 10])).toBe(0);
+    expect(normalise(10, [0, 10])).toBe(1);
+    expect(normalise(3, [3, 3])).toBe(0);
+    expect(farFirst([0.1, 0.9, -0.5])).toEqual([1, 0, 2]);
+    const scale = fitScale(600, 20);
+    for (const view of [DEFAULT_VIEW, { yaw: 0.7, pitch: 0.6 }]) {
+      const p = project([1, 1, 1], view, { cx: 300, cy: 300, scale });
+      expect(Math.hypot(p.x - 300, p.y - 300)).toBeLessThanOrEqual(280 + 1e-9);
+    }
+  });
+});
+
+describe("scatter colours", () => {
+  it("runs the target scale from orange to blue and keeps classes in their colours", async () => {
+    const { labelColor } = await import("./paint");
+    expect(labelColor("regression", 0, [0, 10])).toBe("rgb(214, 96, 0)");
+    expect(labelColor("regression", 10, [0, 10])).toBe("rgb(8, 80, 150)");
+    expect(labelColor("regression", 5, [0, 10])).toBe("rgb(150, 104, 168)");
+    expect(labelColor("regression", 99, [0, 10])).toBe("rgb(8, 80, 150)"); // clamped
+    expect(labelColor("binary", 1, [0, 1])).toBe("rgb(11, 111, 179)");
+  });
+});
