@@ -49,6 +49,8 @@ def test_an_ended_runs_model_downloads_from_its_page(page: Page, server_url: str
     expect(page.get_by_test_id("pg-metric-accuracy")).to_have_text(
         re.compile(r"\d"), timeout=20_000
     )  # metrics of the stored model, recomputed on the run's data
+    edges = page.get_by_test_id("pg-network").get_by_test_id("pg-edge")
+    expect(edges.first).to_be_visible(timeout=20_000)  # the network drawn from the kept weights
 
     with page.expect_download() as info:
         button.click()
