@@ -17,6 +17,7 @@ from neuralscope.analysis._inputs import (
     fixed_batch_config,
     synthetic_like,
 )
+from neuralscope.analysis._tensors import tensor_analyses
 from neuralscope.analysis.architecture import analyze_architecture, architecture_from_layers
 from neuralscope.analysis.config import AnalysisConfig
 from neuralscope.analysis.cost import count_params, hookable, measure_cost
@@ -34,8 +35,8 @@ from neuralscope.analysis.readiness import (
     signal_gains,
 )
 from neuralscope.analysis.report import Comparison, ComparisonRow, ModelReport
-from neuralscope.analysis.spectral import analyze_spectra, matrix_params, rows_from_gram
-from neuralscope.analysis.weights import WeightStats, analyze_weights
+from neuralscope.analysis.spectral import matrix_params
+from neuralscope.analysis.weights import WeightStats
 from neuralscope.findings import Finding, Severity
 from neuralscope.nets.io import LoadedModel, from_module, load_model
 
@@ -129,17 +130,10 @@ def analyze(
     cfg = config or AnalysisConfig()
     loaded = _load(model_or_path)
     module = loaded.module
-    gram_rows = {
-        k for k, v in loaded.state.items() if v.is_floating_point() and rows_from_gram(v, cfg)
-    }
-    weights = analyze_weights(loaded.state, cfg, skip_rows=gram_rows)
-    finite = {w.name for w in weights if not (w.nan_count or w.inf_count)}
-    mats = matrix_params(loaded.state, finite)
-    spectra, row_dups = analyze_spectra(mats, cfg)
-    weights = [
-        w.model_copy(update={"duplicate_rows": row_dups[w.name]}) if row_dups.get(w.name) else w
-        for w in weights
-    ]
+    weights, spectra = tensor_analyses(loaded.state, cfg)
+    mats = matrix_params(
+        loaded.state, {w.name for w in weights if not (w.nan_count or w.inf_count)}
+    )
     stats = {w.name: w for w in weights}
     random_like = {st.layer_of(s.name) for s in spectra if s.n_spikes == 0}
     init_names = (

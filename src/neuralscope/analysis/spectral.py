@@ -14,14 +14,12 @@ eigenvalues above it are spikes (0 spikes: random-like).
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg
 import torch
 from pydantic import BaseModel, ConfigDict
 
-from neuralscope.analysis._parallel import parallel_map
 from neuralscope.analysis.config import AnalysisConfig
 
 _CHUNK = 256
@@ -161,10 +159,10 @@ def _hint(alpha: float | None, n_spikes: int) -> str:
 
 def spectral_stats(name: str, w: torch.Tensor, config: AnalysisConfig) -> SpectralStats:
     """Spectral summary of one matrix (pure)."""
-    return _spectral(name, w, config)[0]
+    return spectral_and_rows(name, w, config)[0]
 
 
-def _spectral(
+def spectral_and_rows(
     name: str, w: torch.Tensor, config: AnalysisConfig
 ) -> tuple[SpectralStats, list[list[int]] | None]:
     """The summary, and the duplicate row pairs when the Gram matrix is the row Gram (rows <=
@@ -211,7 +209,8 @@ def _spectral(
 
 
 def rows_from_gram(w: torch.Tensor, config: AnalysisConfig) -> bool:
-    """Whether ``analyze_spectra`` reads this matrix's duplicate rows off its Gram matrix."""
+    """Whether the spectrum's Gram matrix is this matrix's row Gram, so its duplicate rows are
+    read off it (``spectral_and_rows``) instead of the statistics' LSH pass."""
     rows = w.shape[0]
     return w.ndim >= 2 and 1 < rows <= config.duplicate_rows_max and rows <= w[0].numel()
 
@@ -228,21 +227,3 @@ def matrix_params(state: dict[str, torch.Tensor], finite: set[str]) -> dict[str,
         and v.shape[0] > 1
         and v[0].numel() > 1
     }
-
-
-class SpectraResult(NamedTuple):
-    spectra: list[SpectralStats]
-    duplicate_rows: dict[str, list[list[int]]]
-
-
-def analyze_spectra(mats: dict[str, torch.Tensor], config: AnalysisConfig) -> SpectraResult:
-    """Spectra of independent matrices, on ``config.workers`` threads (``_parallel``)."""
-    items = list(mats.items())
-    out = parallel_map(
-        lambda item: _spectral(item[0], item[1], config),
-        items,
-        config.workers,
-        cost=lambda item: item[1].numel(),
-    )
-    dups = {k: d for (k, _), (_, d) in zip(items, out, strict=True) if d is not None}
-    return SpectraResult([s for s, _ in out], dups)

@@ -13,7 +13,6 @@ import numpy as np
 import torch
 from pydantic import BaseModel, ConfigDict, Field
 
-from neuralscope.analysis._parallel import parallel_map
 from neuralscope.analysis.config import AnalysisConfig
 
 
@@ -190,7 +189,7 @@ def weight_stats(
     threshold (otherwise the count is 0 without a pass). Median, MAD and histogram of tensors
     over 2^16 elements come from a fixed strided subsample (display and robust-z centre/scale
     only; every count and fraction is exact). ``check_rows=False``: duplicate rows are left
-    empty (``analyze_spectra`` reads them off the Gram matrix)."""
+    empty (the spectrum reads them off the Gram matrix: ``spectral.rows_from_gram``)."""
     w = w.detach().float()
     flat = w.reshape(-1).contiguous()
     arr = flat.numpy()
@@ -254,19 +253,4 @@ def weight_stats(
         histogram=Histogram(
             edges=edges.tolist(), counts=[int(c) for c in counts.tolist()], sampled=sample.size
         ),
-    )
-
-
-def analyze_weights(
-    state: dict[str, torch.Tensor], config: AnalysisConfig, skip_rows: set[str] | None = None
-) -> list[WeightStats]:
-    """Statistics for every floating-point tensor of a state dict, on ``config.workers``
-    threads (``skip_rows``: tensors whose duplicate rows are found elsewhere)."""
-    skip = skip_rows or set()
-    items = [(k, v) for k, v in state.items() if v.is_floating_point()]
-    return parallel_map(
-        lambda kv: weight_stats(kv[0], kv[1], config, check_rows=kv[0] not in skip),
-        items,
-        config.workers,
-        cost=lambda kv: kv[1].numel(),
     )
