@@ -12,8 +12,8 @@ from tests.search.helpers import tiny_space
 from typer.testing import CliRunner
 
 from neuralscope.cli import app
-from neuralscope.cli.search import worker_commands
 from neuralscope.search import save_space
+from neuralscope.search.commands import worker_commands
 from neuralscope.search.logs import log_path
 
 runner = CliRunner()

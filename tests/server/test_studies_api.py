@@ -218,3 +218,25 @@ def test_workers_started_by_the_app_are_stopped_on_shutdown(settings: Settings) 
         assert worker.process.poll() is None
     assert worker.process.poll() is not None  # the lifespan stopped it
     assert (settings.home / "search" / "digits-2" / "server-workers" / "worker-0.log").exists()
+
+
+def test_a_sampler_seed_seeds_each_local_worker_apart(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        bad = client.post(
+            "/api/studies",
+            json={"config": {"name": "seeded", "dataset": "digits"}, "sampler_seed": -1},
+        )
+        assert bad.status_code == 422
+        assert bad.json()["error"]["message"].startswith("sampler_seed: ")
+        created = client.post(
+            "/api/studies",
+            json={
+                "config": {"name": "seeded", "dataset": "digits", "n_trials": 50},
+                "workers": 2,
+                "sampler_seed": 7,
+            },
+        )
+        assert created.status_code == 201
+        service = client.app.state.search  # type: ignore[attr-defined]
+        seeds = [w.process.args[-2:] for w in service.workers._workers]
+        assert seeds == [["--seed", "7"], ["--seed", "1007"]]

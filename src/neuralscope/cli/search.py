@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,13 +23,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from neuralscope.cli._common import HomeOpt, JsonOpt, err, fail, print_json, settings_from
 from neuralscope.data.catalog import catalog_entry, fetch_hint, is_cached
 from neuralscope.search import SpaceError, StorageUnavailable, StudyExists, create_study
+from neuralscope.search.commands import WORKER_SEED_STRIDE, worker_commands
 from neuralscope.search.contract import Objective, SearchSpace, StudyConfig
 from neuralscope.search.logs import log, study_logger
 from neuralscope.search.spaces import load_space
 from neuralscope.search.storage import close_storage, open_storage
 
 State = optuna.trial.TrialState
-WORKER_SEED_STRIDE = 1000  # local worker i of a seeded search: sampler seed SEED + 1000 * i
 
 
 class StudySummary(BaseModel):
@@ -61,19 +60,6 @@ def _counts(study: optuna.Study) -> tuple[int, int, int, str]:
     elif done:
         best = f"front {len(study.best_trials)}"
     return states.count(State.COMPLETE), states.count(State.PRUNED), states.count(State.FAIL), best
-
-
-def worker_commands(
-    study: str, url: str, home: Path, workers: int, seed: int | None
-) -> list[list[str]]:
-    """The ``neuralscope worker`` command lines of ``workers`` local workers; with a ``seed``,
-    worker i gets ``seed + WORKER_SEED_STRIDE * i``, so no two draw the same parameters (as long
-    as each runs fewer than WORKER_SEED_STRIDE trials)."""
-    base = [sys.executable, "-m", "neuralscope.cli", "worker", "--study", study,
-            "--storage", url, "--home", str(home)]  # fmt: skip
-    if seed is None:
-        return [base for _ in range(workers)]
-    return [[*base, "--seed", str(seed + WORKER_SEED_STRIDE * i)] for i in range(workers)]
 
 
 def _stop(workers: list[subprocess.Popen[bytes]]) -> None:

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from neuralscope.search.catalog import StudySummary, TrialSummary
+from neuralscope.search.commands import MAX_SEED, WORKER_SEED_STRIDE
 from neuralscope.search.contract import CurvePoint, SearchSpace, StudyConfig
 
 MAX_WORKERS = 8
@@ -25,6 +26,16 @@ class StudyCreate(BaseModel):
     config: StudyConfig
     workers: int = Field(
         default=1, ge=0, le=MAX_WORKERS, description="0: only create it (join workers by hand)"
+    )
+    sampler_seed: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_SEED - WORKER_SEED_STRIDE * MAX_WORKERS,
+        description=(
+            "seeds the local workers' samplers: worker i draws with sampler_seed + 1000 i "
+            "(its k-th trial: + k), so a one-worker study is reproducible; omitted: every "
+            "trial draws afresh"
+        ),
     )
 
 

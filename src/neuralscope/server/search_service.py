@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 
 from neuralscope.search.catalog import StudyCatalog
+from neuralscope.search.commands import worker_commands
 from neuralscope.search.storage import close_storage, open_storage
 from neuralscope.search.study import StudyNotFound
 from neuralscope.server.errors import ApiError
@@ -51,29 +51,17 @@ class WorkerPool:
     _workers: list[_Worker] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def command(self, study: str) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "neuralscope.cli",
-            "worker",
-            "--study",
-            study,
-            "--storage",
-            self.storage_url,
-            "--home",
-            str(self.home),
-        ]
-
-    def start(self, study: str, count: int) -> None:
-        """Start ``count`` workers on ``study``; their output goes to a log under home."""
+    def start(self, study: str, count: int, seed: int | None = None) -> None:
+        """Start ``count`` workers on ``study`` (seeded as ``search.commands`` says); their
+        output goes to a log under home."""
         logs = self.home / "search" / study / "server-workers"
         logs.mkdir(parents=True, exist_ok=True)
+        commands = worker_commands(study, self.storage_url, self.home, count, seed)
         with self._lock:
-            for _ in range(count):
+            for command in commands:
                 out = (logs / f"worker-{len(self._workers)}.log").open("ab")
                 proc = subprocess.Popen(
-                    self.command(study), stdout=out, stderr=subprocess.STDOUT, close_fds=True
+                    command, stdout=out, stderr=subprocess.STDOUT, close_fds=True
                 )
                 log.info("started worker pid %d on study %s", proc.pid, study)
                 self._workers.append(_Worker(study, proc, out))

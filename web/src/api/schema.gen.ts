@@ -5149,6 +5149,11 @@ export interface components {
         StudyCreate: {
             config: components["schemas"]["StudyConfig"];
             /**
+             * Sampler Seed
+             * @description seeds the local workers' samplers: worker i draws with sampler_seed + 1000 i (its k-th trial: + k), so a one-worker study is reproducible; omitted: every trial draws afresh
+             */
+            sampler_seed?: number | null;
+            /**
              * Workers
              * @description 0: only create it (join workers by hand)
              * @default 1

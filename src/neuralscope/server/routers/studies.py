@@ -72,7 +72,7 @@ def _create(search: SearchService, body: StudyCreate) -> StudyOut:
         raise ApiError(409, "conflict", str(exc)) from exc
     except ValueError as exc:
         raise ApiError(422, "invalid", str(exc)) from exc
-    search.workers.start(body.config.name, body.workers)
+    search.workers.start(body.config.name, body.workers, body.sampler_seed)
     return _study_out(search, body.config.name)
 
 
