@@ -20,18 +20,24 @@ BOXES_CSV = "width,height,weight,kind\n" + "".join(
 )
 
 
+def _train_on_csv(
+    page: Page, server_url: str, path: Path, text: str, *, features: int, steps: int
+) -> None:
+    """Upload ``text`` as a CSV in the Playground and start a run of ``steps`` on it."""
+    page.goto(server_url)
+    page.get_by_test_id("dataset-select").select_option("csv")
+    path.write_text(text)
+    page.get_by_test_id("pg-csv-file").set_input_files(path)
+    page.get_by_test_id("pg-csv-upload").click()
+    expect(page.get_by_test_id("pg-csv-summary")).to_contain_text(f"{features} features")
+    page.get_by_test_id("max-steps-input").fill(str(steps))
+    page.get_by_test_id("train-button").click()
+
+
 def test_a_three_feature_table_shows_a_3d_scatter_that_turns_by_keyboard(
     page: Page, browser: Browser, server_url: str, tmp_path: Path
 ) -> None:
-    page.goto(server_url)
-    page.get_by_test_id("dataset-select").select_option("csv")
-    path = tmp_path / "boxes.csv"
-    path.write_text(BOXES_CSV)
-    page.get_by_test_id("pg-csv-file").set_input_files(path)
-    page.get_by_test_id("pg-csv-upload").click()
-    expect(page.get_by_test_id("pg-csv-summary")).to_contain_text("3 features")
-    page.get_by_test_id("max-steps-input").fill("200")
-    page.get_by_test_id("train-button").click()
+    _train_on_csv(page, server_url, tmp_path / "boxes.csv", BOXES_CSV, features=3, steps=200)
     expect(page.get_by_test_id("run-status")).to_have_text(
         re.compile("running|completed"), timeout=20_000
     )
@@ -96,15 +102,7 @@ WIDE_CSV = "a,b,c,d,e,price\n" + "".join(
 def test_a_wider_table_shows_its_pca_projection(
     page: Page, server_url: str, tmp_path: Path
 ) -> None:
-    page.goto(server_url)
-    page.get_by_test_id("dataset-select").select_option("csv")
-    path = tmp_path / "wide.csv"
-    path.write_text(WIDE_CSV)
-    page.get_by_test_id("pg-csv-file").set_input_files(path)
-    page.get_by_test_id("pg-csv-upload").click()
-    expect(page.get_by_test_id("pg-csv-summary")).to_contain_text("5 features")
-    page.get_by_test_id("max-steps-input").fill("100")
-    page.get_by_test_id("train-button").click()
+    _train_on_csv(page, server_url, tmp_path / "wide.csv", WIDE_CSV, features=5, steps=100)
     panel = page.get_by_role("region", name="Data", exact=True)
     canvas = panel.get_by_test_id("pg-scatter-canvas")
     expect(canvas).to_have_attribute(

@@ -35,7 +35,6 @@ from neuralscope.analysis.readiness import (
     signal_gains,
 )
 from neuralscope.analysis.report import Comparison, ComparisonRow, ModelReport
-from neuralscope.analysis.spectral import matrix_params
 from neuralscope.analysis.weights import WeightStats
 from neuralscope.findings import Finding, Severity
 from neuralscope.nets.io import LoadedModel, from_module, load_model
@@ -130,10 +129,7 @@ def analyze(
     cfg = config or AnalysisConfig()
     loaded = _load(model_or_path)
     module = loaded.module
-    weights, spectra = tensor_analyses(loaded.state, cfg)
-    mats = matrix_params(
-        loaded.state, {w.name for w in weights if not (w.nan_count or w.inf_count)}
-    )
+    weights, spectra, mats = tensor_analyses(loaded.state, cfg)
     stats = {w.name: w for w in weights}
     random_like = {st.layer_of(s.name) for s in spectra if s.n_spikes == 0}
     init_names = (

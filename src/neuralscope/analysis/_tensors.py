@@ -29,6 +29,7 @@ from neuralscope.analysis.weights import WeightStats, weight_stats
 class TensorAnalyses(NamedTuple):
     weights: list[WeightStats]  # duplicate rows filled in from either source
     spectra: list[SpectralStats]
+    matrices: dict[str, torch.Tensor]  # the finite matrices that got a spectrum
 
 
 Job = tuple[str, torch.Tensor]
@@ -78,4 +79,4 @@ def tensor_analyses(state: dict[str, torch.Tensor], config: AnalysisConfig) -> T
         w.model_copy(update={"duplicate_rows": rows[w.name]}) if w.name in rows else w
         for w in weights
     ]
-    return TensorAnalyses(weights, [s for s, _ in spectra_out])
+    return TensorAnalyses(weights, [s for s, _ in spectra_out], mats)
