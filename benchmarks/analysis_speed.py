@@ -5,25 +5,29 @@ embeddings (30522, 512, 2 x 768) with their LayerNorm, 12 encoder layers (d = 76
 FFN 3072) built from ``nn.Linear`` q/k/v/out and FFN projections, and the 768 x 768 pooler, so
 both tools see the same 73 matrices and 3 embeddings; random init. ``--encoder-only`` drops the
 embeddings and the pooler (the 72 encoder matrices alone, 85M parameters). Both sides run
-interleaved in one process, the median over repeats is reported. By default both run on one
-thread (OMP/OpenBLAS/MKL = 1, torch.set_num_threads(1)); ``--workers N`` gives both sides the
-same budget of N threads (ours: N layer threads with 1 BLAS thread each; WeightWatcher: N BLAS
-threads for its SVDs via threadpoolctl). Ours: the full data-free ``neuralscope.analyze`` (weights,
-histograms, sparsity, anomalies, spectra, alpha, MP, init, findings, optimization estimate, and
-the weights-only FLOP/latency estimate from rebuilt layers).
+interleaved in one process, the median over repeats is reported. Both sides get the same thread
+budget, ``--workers N``; the default is the cores this process may use, which is what each tool
+takes by default (WeightWatcher through OpenBLAS's pool, neuralscope through
+``AnalysisConfig(workers=0)``). Ours: N layer threads with one BLAS thread each; WeightWatcher: N
+BLAS threads for its SVDs via threadpoolctl. ``--workers 1`` runs both on one thread
+(OMP/OpenBLAS/MKL = 1, torch 1 thread). Ours: the full data-free ``neuralscope.analyze``
+(weights, histograms, sparsity, anomalies, spectra, alpha, MP, init, findings, optimization
+estimate, and the weights-only FLOP/latency estimate from rebuilt layers).
 Theirs: ``weightwatcher.WeightWatcher(model=m).analyze()`` with its defaults.
 
 Bars (issue #4): >= 5x faster; alpha within +-0.1 on layers where both fit.
 
 Floor on one thread (measured on the 2-core AMD EPYC): every matrix needs all eigenvalues of its
-768x768 Gram for the KS-chosen xmin, i.e. a float32 Gram (syrk: ~6 ms at 768x768, ~24 ms at
-768x3072) plus LAPACK ?syevd (~27 ms; ?syevr, ?syev and the 2-stage driver were no faster), about
-2.8 s for the 72 matrices, against WeightWatcher's ~11-13 s of float64 SVDs on a quiet machine:
-one thread caps the encoder-only ratio near 4x. The 30522 x 768 word embedding is where the
-two methods part most: one 768 x 768 Gram (~0.15 s) against a float64 SVD of the tall matrix.
+768x768 Gram for the KS-chosen xmin, i.e. a float32 Gram (syrk: ~7 ms at 768x768, ~24 ms at
+768x3072) plus LAPACK ?syevd (~25 ms: ?sytrd ~18 ms and ?sterf ~6 ms; ?syevr, ?syev, the 2-stage
+driver at any band width, and dqds on the Cholesky bidiagonal were no faster), about 2.7 s for the
+72 matrices of the encoder. Two threads overlap these (the LAPACK call releases the GIL:
+``analysis/_lapack.py``), 17 ms per eigensolve instead of 25 as the cores share the L3 cache.
+The 30522 x 768 word embedding is where the two methods part most: one 768 x 768 Gram (~0.15 s)
+against a float64 SVD of the tall matrix.
 
     .venv/bin/python benchmarks/analysis_speed.py [--repeats 5] [--layers 12] [--workers 1]
-        [--encoder-only]
+        [--encoder-only]   # --workers: default = usable cores
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # n
 from torch import nn  # noqa: E402
 
 from neuralscope.analysis import AnalysisConfig, ModelReport, analyze  # noqa: E402
+from neuralscope.analysis._parallel import resolve_workers  # noqa: E402
 from neuralscope.nets.io import LoadedModel, module_layers  # noqa: E402
 
 
@@ -91,7 +96,12 @@ def theirs(model: nn.Module, workers: int = 1) -> tuple[float, float, dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--workers", type=int, default=1, help="thread budget for each side")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=resolve_workers(0),
+        help="thread budget for each side (default: the usable cores, each tool's default)",
+    )
     parser.add_argument("--layers", type=int, default=12)
     parser.add_argument(
         "--encoder-only", action="store_true", help="no embeddings and pooler: 72 matrices"

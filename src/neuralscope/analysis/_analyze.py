@@ -17,6 +17,7 @@ from neuralscope.analysis._inputs import (
     fixed_batch_config,
     synthetic_like,
 )
+from neuralscope.analysis._parallel import resolve_workers
 from neuralscope.analysis._tensors import tensor_analyses
 from neuralscope.analysis.architecture import analyze_architecture, architecture_from_layers
 from neuralscope.analysis.config import AnalysisConfig
@@ -127,6 +128,7 @@ def analyze(
 ) -> ModelReport:
     """Analyze a model (module, file path or LoadedModel) into one ModelReport."""
     cfg = config or AnalysisConfig()
+    cfg = cfg.model_copy(update={"workers": resolve_workers(cfg.workers)})
     loaded = _load(model_or_path)
     module = loaded.module
     weights, spectra, mats = tensor_analyses(loaded.state, cfg)

@@ -46,11 +46,12 @@ def dead_certificate(
 ) -> list[int]:
     """Units provably dead after ReLU: ub_j = b_j + sum_i max(W_ji l_i, W_ji u_i) <= 0;
     without an input box only zero rows with b_j <= 0 (exact for layer 1; SCIENCE 1.1)."""
-    w2 = w.detach().reshape(w.shape[0], -1).double()
-    bias = b.detach().double() if b is not None else torch.zeros(w2.shape[0], dtype=torch.float64)
-    if box is None:
-        dead = (w2.abs().sum(dim=1) == 0) & (bias <= 0)
+    rows = w.detach().reshape(w.shape[0], -1)
+    bias = b.detach().double() if b is not None else torch.zeros(rows.shape[0], dtype=torch.float64)
+    if box is None:  # a zero row is zero in any precision: no float64 copy of the matrix
+        dead = (torch.count_nonzero(rows, dim=1) == 0) & (bias <= 0)
     else:
+        w2 = rows.double()
         lo, hi = (t.reshape(-1).double() for t in box)
         ub = bias + torch.maximum(w2 * lo, w2 * hi).sum(dim=1)
         dead = ub <= 0

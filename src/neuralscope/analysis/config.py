@@ -33,7 +33,10 @@ class AnalysisConfig(BaseModel):
     saturation_fraction: float = Field(0.9, description="|tanh| > 0.99 on > 90% (Glorot 2010)")
     cka_redundant: float = Field(0.95, description="debiased CKA above this and the baseline")
     workers: int = Field(
-        1, description="threads for per-tensor statistics and spectra (BLAS limited to 1 each)"
+        0,
+        ge=0,
+        description="threads for per-tensor statistics and spectra (BLAS limited to 1 each); "
+        "0: one per usable core, at most 8 (the report records the number used)",
     )
     weights_only_estimate: bool = Field(
         True, description="weights-only files: estimate FLOPs/latency from rebuilt layers"

@@ -8,6 +8,7 @@ z = 0.6745 (w - median)/MAD > 6 (Iglewicz & Hoaglin 1993), and duplicate rows wi
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -137,37 +138,45 @@ def _lower_median(x: np.ndarray) -> float:
     return float(np.partition(x, k)[k])
 
 
-_BLOCK = 1 << 18  # elements per pass block: temporaries stay in cache, none as large as w
+_BLOCK = 1 << 16  # elements per pass block (256 KB): temporaries stay in L2, none as large as w
 
 
-def _moments(arr: np.ndarray) -> tuple[float, float, float, float, int]:
-    """(sum of squares, sum of |x|, min, max, non-zeros) in one blocked pass; pairwise float32
-    sums within a block (float64 below 4096 elements), blocks added in float64."""
-    s2 = l1 = 0.0
-    nonzero = 0
-    buf = np.empty(min(arr.size, _BLOCK), dtype=np.float64 if arr.size < 4096 else np.float32)
+class _Sums(NamedTuple):
+    s1: float  # sum
+    s2: float  # sum of squares
+    l1: float  # sum of |x|
+    nonzero: int
+    inside: int  # |x| < the near-zero cut
+
+
+def _block_sums(arr: np.ndarray, near: float) -> _Sums:
+    """The sums and counts in one blocked pass: each block is read from memory once and the
+    rest works in cache. numpy's pairwise float32 sums within a block, float64 across blocks;
+    float64 throughout below 4096 elements. Counts go through boolean masks, which numpy counts
+    with SIMD (counting a float array's non-zeros is ~4x slower). numpy alone, single-threaded:
+    the result does not depend on thread counts (a BLAS dot product or a torch reduction over a
+    block may be split across threads), and analysis threads do not oversubscribe the cores."""
+    s1 = s2 = l1 = 0.0
+    zeros = inside = 0
+    if arr.size < 4096:
+        arr = arr.astype(np.float64)
+    mag_buf = np.empty(min(arr.size, _BLOCK), dtype=arr.dtype)
+    sq_buf = np.empty_like(mag_buf)
     for i in range(0, arr.size, _BLOCK):
         blk = arr[i : i + _BLOCK]
-        b = buf[: blk.size]
-        s2 += float(np.square(blk, out=b, dtype=b.dtype).sum())
-        l1 += float(np.abs(blk, out=b, dtype=b.dtype).sum())
-        nonzero += int(np.count_nonzero(blk))
-    return s2, l1, float(arr.min()), float(arr.max()), nonzero
+        mag = np.abs(blk, out=mag_buf[: blk.size])
+        sq = np.square(blk, out=sq_buf[: blk.size])
+        s1 += float(blk.sum())
+        l1 += float(mag.sum())
+        s2 += float(sq.sum())
+        zeros += int(np.count_nonzero(mag == 0))
+        inside += int(np.count_nonzero(mag < near))
+    return _Sums(s1, s2, l1, arr.size - zeros, inside)
 
 
 def _centred_ss(blk: np.ndarray, mean: float) -> float:
     c = blk.astype(np.float64) - mean
-    return float(np.dot(c, c))
-
-
-def _count_inside(arr: np.ndarray, t: float) -> int:
-    """Elements with |x| < t, blockwise."""
-    buf = np.empty(min(arr.size, _BLOCK), dtype=np.float32)
-    count = 0
-    for i in range(0, arr.size, _BLOCK):
-        blk = arr[i : i + _BLOCK]
-        count += int(np.count_nonzero(np.abs(blk, out=buf[: blk.size]) < t))
-    return count
+    return float(np.square(c, out=c).sum())  # numpy's pairwise sum: no BLAS thread split
 
 
 def _count_outside(arr: np.ndarray, lo: float, hi: float) -> int:
@@ -182,31 +191,34 @@ def _count_outside(arr: np.ndarray, lo: float, hi: float) -> int:
 def weight_stats(
     name: str, w: torch.Tensor, config: AnalysisConfig, *, check_rows: bool = True
 ) -> WeightStats:
-    """All statistics of one tensor (pure), in few passes over float32 data: the sum and the sum
-    of squares (cascade / pairwise summation; the variance is re-centred in a second pass when
-    mean^2 > 1e-2 var, where the shortcut s2/n - mean^2 would lose digits), |w| once for l1,
-    near zeros and Hoyer; robust-outlier counts only when the extreme robust z exceeds the
-    threshold (otherwise the count is 0 without a pass). Median, MAD and histogram of tensors
+    """All statistics of one tensor (pure), in two passes over float32 data: min and max (which
+    also reveal a NaN or Inf), then blockwise the sum, the sum of squares, |w| for l1, the
+    non-zeros and near zeros (``_block_sums``; the variance is re-centred in another pass when
+    mean^2 > 1e-2 var, where the shortcut s2/n - mean^2 would lose digits). Robust outliers are
+    counted only when the extreme robust z exceeds the threshold (otherwise the count is 0
+    without a pass). Median, MAD and histogram of tensors
     over 2^16 elements come from a fixed strided subsample (display and robust-z centre/scale
     only; every count and fraction is exact). ``check_rows=False``: duplicate rows are left
     empty (the spectrum reads them off the Gram matrix: ``spectral.rows_from_gram``)."""
     w = w.detach().float()
     flat = w.reshape(-1).contiguous()
-    arr = flat.numpy()
-    s1 = float(flat.sum())
+    if flat.numel() == 0:
+        flat = torch.zeros(1)
+    lo, hi = (float(v) for v in torch.aminmax(flat))  # NaN or +-Inf when any is there
     nan_count = inf_count = 0
-    if not math.isfinite(s1):  # a NaN or Inf, or an overflowing float32 sum
-        nan_count = int(np.count_nonzero(np.isnan(arr)))
-        inf_count = int(np.count_nonzero(np.isinf(arr)))
-        arr = arr[np.isfinite(arr)] if nan_count or inf_count else arr
-        if arr.size == 0:
-            arr = np.zeros(1, dtype=np.float32)
-        flat = torch.from_numpy(arr)
-        s1 = float(flat.sum(dtype=torch.float64))
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        nan_count = int(torch.count_nonzero(torch.isnan(flat)))
+        inf_count = int(torch.count_nonzero(torch.isinf(flat)))
+        flat = flat[torch.isfinite(flat)]
+        flat = flat if flat.numel() else torch.zeros(1)
+        lo, hi = (float(v) for v in torch.aminmax(flat))
     finite = not (nan_count or inf_count)
+    abs_max = max(abs(lo), abs(hi))
+    arr = flat.numpy()
     n = arr.size
-    mean = s1 / n
-    s2, l1, lo, hi, nonzero = _moments(arr)
+    sums = _block_sums(arr, config.near_zero_rel * abs_max)
+    mean = sums.s1 / n
+    s2 = sums.s2
     if not math.isfinite(s2):  # float32 overflow of the squares
         s2 = float(np.square(arr, dtype=np.float64).sum())
     var = max(s2 / n - mean * mean, 0.0)
@@ -214,7 +226,7 @@ def weight_stats(
         var = sum(_centred_ss(arr[i : i + _BLOCK], mean) for i in range(0, n, _BLOCK)) / n
     var = var * n / (n - 1) if n > 1 else 0.0
     l2 = math.sqrt(s2)
-    abs_max = max(abs(lo), abs(hi))
+    l1, nonzero = sums.l1, sums.nonzero
     sample = _sample(arr)
     med = _lower_median(sample)
     mad = _lower_median(np.abs(sample - np.float32(med)))
@@ -243,7 +255,7 @@ def weight_stats(
         abs_max=abs_max,
         fro_norm=l2,
         exact_zero_frac=(n - nonzero) / n,
-        near_zero_frac=_count_inside(arr, config.near_zero_rel * abs_max) / n,
+        near_zero_frac=sums.inside / n,
         hoyer=(math.sqrt(n) - l1 / l2) / (math.sqrt(n) - 1.0) if n > 1 and l2 > 0 else 0.0,
         nan_count=nan_count,
         inf_count=inf_count,

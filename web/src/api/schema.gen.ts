@@ -1483,8 +1483,8 @@ export interface components {
             weights_only_estimate: boolean;
             /**
              * Workers
-             * @description threads for per-tensor statistics and spectra (BLAS limited to 1 each)
-             * @default 1
+             * @description threads for per-tensor statistics and spectra (BLAS limited to 1 each); 0: one per usable core, at most 8 (the report records the number used)
+             * @default 0
              */
             workers: number;
         };
