@@ -160,3 +160,20 @@ def test_a_run_that_failed_with_broken_weights_keeps_no_model(
     assert store.artifacts.list_for_run(other.id) == []
     runs._keep_model(other.id, Session(tiny()), True)  # finite: a failed run keeps it
     assert has_final_model(store.artifacts.list_for_run(other.id))
+
+
+def test_a_run_stops_being_live_only_once_its_final_status_is_written(store: Store) -> None:
+    """The API reports ``live: false`` from the thread's end; by then the terminal status must
+    be in the database too (a slow recorder once showed an ended run as 'running')."""
+    recorder = Recorder(store, flush_interval=60.0)  # writes only when flushed
+    manager = RunManager(store, recorder, EventBus())
+    try:
+        record = manager.create(tiny(), start=True)
+        live = manager.live(record.id)
+        assert live is not None
+        assert live.wait(30), "the run's thread never finished"
+        assert store.runs.get(record.id).status is RunStatus.COMPLETED
+        assert has_final_model(store.artifacts.list_for_run(record.id))
+    finally:
+        manager.shutdown()
+        recorder.close()

@@ -293,7 +293,13 @@ class RunManager:
         return self.store.runs.get(record.id)
 
     def _keep_model(self, run_id: str, session: Session, failed: bool) -> None:
-        """Store the ended run's model as its artifacts; never raises (logged instead)."""
+        """Write the run's last events (its terminal status among them) and store its model as
+        its artifacts, both before the run stops being live: whoever sees ``live: false`` reads
+        the final status and the model. Never raises (logged instead)."""
+        try:
+            self.recorder.flush(timeout=FLUSH_TIMEOUT_S)
+        except (TimeoutError, RuntimeError):
+            log.warning("run %s: its last events were not written in time", run_id)
         try:
             if failed and not weights_finite(session.model):
                 log.warning("run %s failed with non-finite weights: no model is stored", run_id)
