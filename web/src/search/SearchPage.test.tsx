@@ -54,11 +54,13 @@ describe("SearchPage", () => {
     fireEvent.change(space, { target: { value: "family: cnn\nparams:\n  filters: {type: int, low: 8, high: 32, log: true}\n" } });
     fireEvent.change(screen.getByLabelText("Study name"), { target: { value: "digits-fixture" } });
     fireEvent.change(screen.getByLabelText("Trials"), { target: { value: "5" } });
+    fireEvent.change(screen.getByLabelText("Sampler seed (optional)"), { target: { value: "7" } });
     fireEvent.click(screen.getByRole("button", { name: "Start study" }));
     expect((await screen.findByRole("alert")).textContent).toContain("a study named 'digits-fixture' already exists");
     const post = requests.find((r) => r.method === "POST");
     expect(post?.body).toMatchObject({
       workers: 1,
+      sampler_seed: 7,
       config: { name: "digits-fixture", dataset: "digits", n_trials: 5, space: { family: "cnn", params: { filters: { type: "int", low: 8, high: 32, log: true } } } },
     });
   });

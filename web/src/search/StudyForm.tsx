@@ -42,6 +42,9 @@ const OBJECTIVE_HELP: Record<string, string> = {
   pareto: "Search accuracy, health and size at once (NSGA-II) and keep the Pareto front of trade-offs.",
 };
 
+/** Samplers take seeds below 2^31; worker i of a study adds 1000 i (search/commands.py). */
+const MAX_SEED = 2 ** 31 - 1;
+
 function familyOf(datasets: DatasetChoice[], name: string): string | null {
   return datasets.find((d) => d.name === name)?.family ?? null;
 }
@@ -88,6 +91,7 @@ export function StudyForm({ defaults, onCreated }: Props) {
   const [workers, setWorkers] = useState(1);
   const [maxEpochs, setMaxEpochs] = useState(base.max_epochs);
   const [maxTrain, setMaxTrain] = useState<number>(NaN);
+  const [seed, setSeed] = useState<number>(NaN);
   const [pruning, setPruning] = useState(base.pruning);
   const [weights, setWeights] = useState<HealthWeights>(base.health_weights ?? DEFAULT_WEIGHTS);
   const [format, setFormat] = useState<SpaceFormat>("yaml");
@@ -127,6 +131,7 @@ export function StudyForm({ defaults, onCreated }: Props) {
         ...(Number.isFinite(maxTrain) ? { max_train_samples: maxTrain } : {}),
       },
       workers,
+      ...(Number.isFinite(seed) ? { sampler_seed: seed } : {}),
     };
     try {
       onCreated(await call(api.rest.POST("/api/studies", { body })));
@@ -181,6 +186,7 @@ export function StudyForm({ defaults, onCreated }: Props) {
         <NumberField id="study-workers" label="Workers on this machine" min={0} max={defaults.max_workers} value={workers} onChange={setWorkers} help={`Trials run in parallel, one per process (0–${defaults.max_workers}). About one per CPU core or GPU; 0 only creates the study.`} />
         <NumberField id="study-epochs" label="Epochs per trial" min={1} max={1000} value={maxEpochs} onChange={setMaxEpochs} help="The training budget of each trial. 5–20 for small sets; pruning stops hopeless trials early." />
         <NumberField id="study-max-train" label="Training samples (optional)" min={10} max={10000000} value={maxTrain} onChange={setMaxTrain} help="Cap the training set for a faster, rougher search. Empty: use all of it." />
+        <NumberField id="study-seed" label="Sampler seed (optional)" min={0} max={MAX_SEED - 1000 * defaults.max_workers} value={seed} onChange={setSeed} help="The same seed draws the same trials again: a one-worker study becomes reproducible (worker i uses seed + 1000 i). Empty: fresh draws every time." />
       </div>
       <label className="search-check">
         <input type="checkbox" checked={pruning} onChange={(e) => setPruning(e.target.checked)} /> Prune bad trials early
