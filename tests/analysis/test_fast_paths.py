@@ -122,6 +122,21 @@ def test_float32_statistics_match_float64() -> None:
         assert s.fro_norm == pytest.approx(float(d.norm()), rel=1e-6)
 
 
+def test_float32_overflowing_sums_fall_back_to_float64() -> None:
+    """Finite values whose float32 sums overflow (|w| near 3e38): every statistic stays finite
+    and equals the float64 one, without a numpy overflow warning (an error under pytest; the
+    deviations from the median, up to 4e38, are taken in float64)."""
+    w = torch.full((100_000,), 3e38)
+    w[::2] = -1e38
+    s = weight_stats("w", w, AnalysisConfig())
+    d = w.double()
+    assert s.mean == pytest.approx(float(d.mean()), rel=1e-9)
+    assert s.std == pytest.approx(float(d.std()), rel=1e-6)
+    assert s.fro_norm == pytest.approx(float(d.norm()), rel=1e-9)
+    assert s.nan_count == s.inf_count == s.outlier_count == 0
+    assert s.max_robust_z == 0.0  # half the values equal the median: MAD 0, no robust z
+
+
 def test_parallel_map_keeps_input_order_and_runs_largest_first() -> None:
     started: list[int] = []
 

@@ -216,11 +216,11 @@ def weight_stats(
     abs_max = max(abs(lo), abs(hi))
     arr = flat.numpy()
     n = arr.size
-    sums = _block_sums(arr, config.near_zero_rel * abs_max)
-    mean = sums.s1 / n
-    s2 = sums.s2
-    if not math.isfinite(s2):  # float32 overflow of the squares
-        s2 = float(np.square(arr, dtype=np.float64).sum())
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is caught just below
+        sums = _block_sums(arr, config.near_zero_rel * abs_max)
+    if not all(math.isfinite(v) for v in sums[:3]):  # a float32 sum overflowed: float64 pass
+        sums = _block_sums(arr.astype(np.float64), config.near_zero_rel * abs_max)
+    mean, s2 = sums.s1 / n, sums.s2
     var = max(s2 / n - mean * mean, 0.0)
     if mean * mean > 1e-2 * var and n > 1:  # re-centre: exact two-pass variance
         var = sum(_centred_ss(arr[i : i + _BLOCK], mean) for i in range(0, n, _BLOCK)) / n
@@ -229,7 +229,7 @@ def weight_stats(
     l1, nonzero = sums.l1, sums.nonzero
     sample = _sample(arr)
     med = _lower_median(sample)
-    mad = _lower_median(np.abs(sample - np.float32(med)))
+    mad = _lower_median(np.abs(sample.astype(np.float64) - med))  # float64: no overflow
     outliers, max_z = 0, 0.0
     if mad > 0:
         max_z = 0.6745 * max(hi - med, med - lo) / mad
