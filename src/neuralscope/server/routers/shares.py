@@ -164,4 +164,4 @@ async def fork_shared_run(token: str, services: ServicesDep) -> RunOut:
         record = await run_in_threadpool(services.runs.create, config, start=False)
     except TableError as exc:
         raise ApiError(422, "invalid", f"the shared run's table: {exc}") from exc
-    return run_out(record, services)
+    return await run_in_threadpool(run_out, record, services)  # reads artifact names

@@ -159,7 +159,7 @@ async def fine_tune(
             weights=weights,
         )
     )
-    return run_out(record, services)
+    return await run_in_threadpool(run_out, record, services)  # reads artifact names
 
 
 def _register(services: Services, name: str, card: ZooCard) -> ModelOut:
