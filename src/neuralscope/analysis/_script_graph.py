@@ -63,6 +63,43 @@ class ScriptGraph:
                 count += b in anc[a] and any(layer_of[p] for p in between)
         return count
 
+    def attention_blocks(self) -> int:
+        """Attention read from the graph, whatever the layers are named: calls of a
+        ``MultiheadAttention`` layer, ``scaled_dot_product_attention`` ops, and softmaxes with a
+        matrix product a few ops before and after (QK^T -> softmax -> V, as in the fx
+        analysis)."""
+        kinds = {n[0]: n[3] for n in self.nodes}
+        parents: dict[str, list[str]] = {}
+        children: dict[str, list[str]] = {}
+        for a, b in self.edges:
+            parents.setdefault(b, []).append(a)
+            children.setdefault(a, []).append(b)
+        count = 0
+        for node_id, op, _, kind, _ in self.nodes:
+            if op == "call_module":
+                count += kind in _ATTENTION_LAYERS
+            elif "scaled_dot_product" in kind:
+                count += 1
+            elif kind in ("softmax", "_softmax"):
+                count += _near(node_id, parents, kinds) and _near(node_id, children, kinds)
+        return count
+
+
+_MATMUL_KINDS = frozenset({"matmul", "bmm", "mm", "baddbmm", "einsum"})
+_ATTENTION_LAYERS = frozenset({"MultiheadAttention"})
+_HOPS = 4  # scale, mask, view and expand ops may sit between the products and the softmax
+
+
+def _near(start: str, links: dict[str, list[str]], kinds: dict[str, str]) -> bool:
+    """Whether a matrix product is within ``_HOPS`` steps of ``start`` along ``links``."""
+    frontier, seen = [start], {start}
+    for _ in range(_HOPS):
+        frontier = [b for a in frontier for b in links.get(a, []) if b not in seen]
+        seen.update(frontier)
+        if any(kinds[b] in _MATMUL_KINDS for b in frontier):
+            return True
+    return False
+
 
 def _kind(module: Any) -> str:
     qualified = str(module._c._type().name())  # e.g. __torch__.torch.nn.modules.conv.Conv2d

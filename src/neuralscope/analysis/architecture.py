@@ -240,10 +240,13 @@ def _file_graph_architecture(
         return None
     nodes = [GraphNode(id=i, op=o, target=t, kind=k, layer=ly) for i, o, t, k, ly in g.nodes]
     edges = [GraphEdge(source=a, target=b) for a, b in g.edges]
+    seen = g.attention_blocks()  # the graph's own attention, where names may hide it
+    if seen and "Transformer" not in types:
+        types = ["Transformer", *(t for t in types if t != "MLP")]
     return ArchitectureReport(
         types=types,
         primary=_primary(types),
-        patterns={"attention": attn, "residual": g.residual_adds()},
+        patterns={"attention": max(attn, seen), "residual": g.residual_adds()},
         method=method,
         nodes=nodes,
         edges=edges,
