@@ -9,7 +9,7 @@ import type { DatasetPoints } from "../../api/types";
 import { ticks, toCanvas, type Rect } from "../../components/boundaryImage";
 import { tickStep } from "../../components/BoundaryCanvas";
 import { classColor } from "../../components/fieldImage";
-import { farFirst, fitScale, normalise, project, type Screen, type Vec3, type View } from "./projection";
+import { axisEdge, farFirst, fitScale, normalise, project, type Screen, type Vec3, type View } from "./projection";
 
 export const SIZE = 600; // drawing-buffer pixels; CSS scales the canvas to its column
 const RADIUS = 4;
@@ -90,7 +90,7 @@ export function paint3d(ctx: CanvasRenderingContext2D, points: DatasetPoints, vi
   ctx.clearRect(0, 0, SIZE, SIZE);
   ctx.fillStyle = "#f4f4f2";
   ctx.fillRect(0, 0, SIZE, SIZE);
-  // The cube's edges (faint), then the three axes from the low corner (dark).
+  // The cube's edges (faint); the three axes (dark) on outline edges, drawn last (axisEdge).
   ctx.lineWidth = 1;
   ctx.strokeStyle = FAINT;
   for (const a of CORNERS) {
@@ -113,33 +113,26 @@ export function paint3d(ctx: CanvasRenderingContext2D, points: DatasetPoints, vi
     ctx,
     farFirst(all.map((d) => d.depth)).map((i) => all[i] as Dot),
   );
-  const origin = at([-1, -1, -1]);
   ctx.lineWidth = 2;
   ctx.strokeStyle = AXIS;
   ctx.fillStyle = AXIS;
   ctx.font = FONT;
-  ctx.textAlign = "center";
   ctx.textBaseline = "middle";
-  const ends: Vec3[] = [
-    [1, -1, -1],
-    [-1, 1, -1],
-    [-1, -1, 1],
-  ];
-  ends.forEach((end, k) => {
-    const e = at(end);
+  ([0, 1, 2] as const).forEach((k) => {
+    const { from, to, title } = axisEdge(k, view, screen);
+    const [a, b] = [at(from), at(to)];
     ctx.beginPath();
-    ctx.moveTo(origin.x, origin.y);
-    ctx.lineTo(e.x, e.y);
+    ctx.moveTo(a.x, a.y);
+    ctx.lineTo(b.x, b.y);
     ctx.stroke();
-    const far = at(end.map((v) => (v === 1 ? 1.22 : v)) as unknown as Vec3);
     const name = points.axis_names[k] ?? `x${k + 1}`;
     const text = name.length > 18 ? `${name.slice(0, 17)}…` : name;
-    ctx.lineWidth = 5; // a halo, so a name over the points stays readable
-    ctx.strokeStyle = "rgba(244, 244, 242, 0.9)";
-    ctx.strokeText(text, far.x, far.y);
-    ctx.fillText(text, far.x, far.y);
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = AXIS;
+    ctx.save();
+    ctx.translate(title.x, title.y);
+    if (title.vertical) ctx.rotate(-Math.PI / 2); // reads upwards, like a 2-D plot's y title
+    ctx.textAlign = "center";
+    ctx.fillText(text, 0, 0);
+    ctx.restore();
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VIEW, farFirst, fitScale, keyTurn, normalise, project, rotate, turn, type Vec3 } from "./projection";
+import { axisEdge, DEFAULT_VIEW, farFirst, fitScale, keyTurn, normalise, project, rotate, turn, type Vec3 } from "./projection";
 
 const length = (p: Vec3) => Math.hypot(...p);
 const close = (a: readonly number[], b: readonly number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 9));
@@ -59,6 +59,62 @@ describe("3-D scatter projection", () => {
       const p = project([1, 1, 1], view, { cx: 300, cy: 300, scale });
       expect(Math.hypot(p.x - 300, p.y - 300)).toBeLessThanOrEqual(280 + 1e-9);
     }
+  });
+});
+
+type Pt = { x: number; y: number };
+
+/** Whether ``p`` lies inside the convex polygon ``hull`` (counter-clockwise, canvas axes). */
+function inside(p: Pt, hull: readonly Pt[]): boolean {
+  return hull.every((a, i) => {
+    const b = hull[(i + 1) % hull.length] as Pt;
+    return (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x) >= 0;
+  });
+}
+
+/** The convex hull of ``points`` (Andrew's monotone chain). */
+function convexHull(points: readonly Pt[]): Pt[] {
+  const sorted = [...points].sort((a, b) => a.x - b.x || a.y - b.y);
+  const cross = (o: Pt, a: Pt, b: Pt) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+  const half = (pts: Pt[]) => {
+    const out: Pt[] = [];
+    for (const p of pts) {
+      while (out.length >= 2 && cross(out[out.length - 2] as Pt, out[out.length - 1] as Pt, p) <= 0) out.pop();
+      out.push(p);
+    }
+    return out.slice(0, -1);
+  };
+  return [...half(sorted), ...half([...sorted].reverse())];
+}
+
+describe("3-D axes", () => {
+  const screen = { cx: 300, cy: 300, scale: fitScale(600, 44) };
+  const views = [DEFAULT_VIEW, { yaw: 0.7, pitch: 0.6 }, { yaw: 2.4, pitch: -0.4 }, { yaw: -2, pitch: 1.2 }];
+
+  it("puts every axis title outside the cube's outline, so no title covers the points", () => {
+    for (const view of views) {
+      const corners = [-1, 1].flatMap((x) => [-1, 1].flatMap((y) => [-1, 1].map((z) => project([x, y, z] as Vec3, view, screen))));
+      const hull = convexHull(corners);
+      expect(inside({ x: 300, y: 300 }, hull)).toBe(true); // the check can say "inside"
+      for (const k of [0, 1, 2] as const) {
+        const { from, to, title } = axisEdge(k, view, screen);
+        expect(inside(title, hull)).toBe(false);
+        expect(from[k]).toBe(-1); // the edge runs along axis k, low end first
+        expect(to[k]).toBe(1);
+        expect(from.filter((_, i) => i !== k)).toEqual(to.filter((_, i) => i !== k));
+        expect(title.x).toBeGreaterThan(0); // and on the canvas
+        expect(title.x).toBeLessThan(600);
+        expect(title.y).toBeLessThan(600);
+      }
+    }
+  });
+
+  it("draws the default view's vertical axis on the left outline edge, its title turned", () => {
+    const { title } = axisEdge(2, DEFAULT_VIEW, screen);
+    expect(title.vertical).toBe(true);
+    const corners = [-1, 1].flatMap((x) => [-1, 1].flatMap((y) => [-1, 1].map((z) => project([x, y, z] as Vec3, DEFAULT_VIEW, screen))));
+    expect(title.x).toBeLessThan(Math.min(...corners.map((c) => c.x)));
+    expect(axisEdge(0, DEFAULT_VIEW, screen).title.vertical).toBe(false);
   });
 });
 

@@ -90,3 +90,40 @@ export function farFirst(depths: readonly number[]): number[] {
 export function fitScale(side: number, margin = 0): number {
   return (side / 2 - margin) / Math.sqrt(3);
 }
+
+/** Where an axis is drawn: one of the cube's four edges along it, and its title's anchor. */
+export interface AxisEdge {
+  from: Vec3; // the edge's low end (the axis's lowest value)
+  to: Vec3;
+  /** ``vertical``: title turned to read upwards, left of the edge; ``below``: centred. */
+  title: { x: number; y: number; vertical: boolean };
+}
+
+const TITLE_GAP = 26; // canvas pixels between an edge and its title
+
+/**
+ * The edge axis ``k`` is drawn on, as plotting libraries do for 3-D axes: of its four parallel
+ * edges, the two farthest from the cube's centre on screen lie on the outline; a mostly
+ * vertical axis takes the left one, its title turned and left of it, any other axis the lower
+ * one, its title below. Titles so sit outside the cube, never over the points.
+ */
+export function axisEdge(k: 0 | 1 | 2, view: View, screen: Screen): AxisEdge {
+  const centre = project([0, 0, 0], view, screen);
+  const point = (v: number, a: number, b: number): Vec3 => (k === 0 ? [v, a, b] : k === 1 ? [a, v, b] : [a, b, v]);
+  const edges = [-1, 1].flatMap((a) =>
+    [-1, 1].map((b) => {
+      const [from, to] = [point(-1, a, b), point(1, a, b)];
+      const [p, q] = [project(from, view, screen), project(to, view, screen)];
+      const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+      return { from, to, mid, away: Math.hypot(mid.x - centre.x, mid.y - centre.y), dx: q.x - p.x, dy: q.y - p.y };
+    }),
+  );
+  const outline = edges.sort((a, b) => b.away - a.away).slice(0, 2);
+  const first = outline[0] as (typeof outline)[number];
+  const vertical = Math.abs(first.dy) > Math.abs(first.dx);
+  const pick = outline.reduce((best, e) => (vertical ? e.mid.x < best.mid.x : e.mid.y > best.mid.y) ? e : best);
+  const title = vertical
+    ? { x: pick.mid.x - TITLE_GAP, y: pick.mid.y, vertical }
+    : { x: pick.mid.x, y: pick.mid.y + TITLE_GAP, vertical };
+  return { from: pick.from, to: pick.to, title };
+}
