@@ -23,6 +23,20 @@ _SHAPE_OPS = frozenset(
     {"aten::size", "aten::Int", "aten::Float", "aten::ScalarImplicit", "aten::dim", "aten::numel"}
 )
 MAX_NODES = 2000
+_MATMUL_KINDS = frozenset({"matmul", "bmm", "mm", "baddbmm", "einsum"})
+_ATTENTION_LAYERS = frozenset({"MultiheadAttention"})
+_HOPS = 4  # scale, mask, view and expand ops may sit between the products and the softmax
+
+
+def _near(start: str, links: dict[str, list[str]], kinds: dict[str, str]) -> bool:
+    """Whether a matrix product is within ``_HOPS`` steps of ``start`` along ``links``."""
+    frontier, seen = [start], {start}
+    for _ in range(_HOPS):
+        frontier = [b for a in frontier for b in links.get(a, []) if b not in seen]
+        seen.update(frontier)
+        if any(kinds[b] in _MATMUL_KINDS for b in frontier):
+            return True
+    return False
 
 
 class ScriptGraph:
@@ -83,22 +97,6 @@ class ScriptGraph:
             elif kind in ("softmax", "_softmax"):
                 count += _near(node_id, parents, kinds) and _near(node_id, children, kinds)
         return count
-
-
-_MATMUL_KINDS = frozenset({"matmul", "bmm", "mm", "baddbmm", "einsum"})
-_ATTENTION_LAYERS = frozenset({"MultiheadAttention"})
-_HOPS = 4  # scale, mask, view and expand ops may sit between the products and the softmax
-
-
-def _near(start: str, links: dict[str, list[str]], kinds: dict[str, str]) -> bool:
-    """Whether a matrix product is within ``_HOPS`` steps of ``start`` along ``links``."""
-    frontier, seen = [start], {start}
-    for _ in range(_HOPS):
-        frontier = [b for a in frontier for b in links.get(a, []) if b not in seen]
-        seen.update(frontier)
-        if any(kinds[b] in _MATMUL_KINDS for b in frontier):
-            return True
-    return False
 
 
 def _kind(module: Any) -> str:
