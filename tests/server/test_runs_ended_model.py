@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import numpy as np
 import onnxruntime as ort
 import torch
@@ -51,6 +52,17 @@ def let_go(client: TestClient, run_id: str) -> None:
     other = client.post("/api/runs", json=small_run(start=False)).json()["id"]
     client.post(f"/api/runs/{other}/control", json={"action": "stop"})
     assert services.runs.live(run_id) is None
+
+
+def model_reads(client: TestClient, run_id: str, fmt: str) -> list[httpx.Response]:
+    """Every route that needs the run's model: an export in ``fmt`` and ONNX, the evaluation,
+    and registering it for analysis."""
+    return [
+        client.get(f"/api/runs/{run_id}/export/{fmt}"),
+        client.get(f"/api/runs/{run_id}/export/onnx"),
+        client.get(f"/api/runs/{run_id}/evaluation"),
+        client.post(f"/api/models/from-run/{run_id}"),
+    ]
 
 
 def test_a_stopped_run_exports_and_evaluates_its_frozen_model(client: TestClient) -> None:
@@ -117,12 +129,7 @@ def test_a_run_without_a_stored_model_is_409_with_the_reason(client: TestClient)
         name="killed", kind="playground", config=SessionConfig().model_dump(mode="json")
     )
     assert client.get(f"/api/runs/{gone.id}").json()["model_available"] is False
-    for answer in (
-        client.get(f"/api/runs/{gone.id}/export/safetensors"),
-        client.get(f"/api/runs/{gone.id}/export/onnx"),
-        client.get(f"/api/runs/{gone.id}/evaluation"),
-        client.post(f"/api/models/from-run/{gone.id}"),
-    ):
+    for answer in model_reads(client, gone.id, "safetensors"):
         assert answer.status_code == 409, answer.text
         error = answer.json()["error"]
         assert error["code"] == "no_model"
@@ -180,11 +187,6 @@ def test_a_damaged_stored_model_is_409_not_500(client: TestClient) -> None:
     store = services_of(client).store
     (weights,) = [a for a in store.artifacts.list_for_run(run_id) if a.name == "model.safetensors"]
     store.artifacts.path(weights.artifact.sha256).write_bytes(b"not safetensors")
-    for answer in (
-        client.get(f"/api/runs/{run_id}/export/pytorch"),
-        client.get(f"/api/runs/{run_id}/export/onnx"),
-        client.get(f"/api/runs/{run_id}/evaluation"),
-        client.post(f"/api/models/from-run/{run_id}"),
-    ):
+    for answer in model_reads(client, run_id, "pytorch"):
         assert answer.status_code == 409, answer.text
         assert "its stored model is damaged" in answer.json()["error"]["message"]
