@@ -7,9 +7,10 @@ Control commands (start, pause, resume, stop, hyperparameter changes) are queued
 by the run's own thread between two steps: the Session is never touched by two threads, and a
 busy training loop cannot starve a command waiting for a lock.
 
-When a run ends (completed, stopped, diverged, or failed with finite weights) its thread stores
-the final model as run artifacts (:mod:`neuralscope.final_model`) before it lets go of the run,
-so a run is exportable without a gap: live while its thread holds it, stored after.
+When a run ends (completed, stopped, diverged, or failed with finite weights) its thread writes
+its last events and stores the final model as run artifacts (:mod:`neuralscope.final_model`)
+before it lets go of the run, so there is no gap: live while its thread holds it, and once it
+is not, its terminal status and its model are in the store.
 """
 
 from __future__ import annotations
